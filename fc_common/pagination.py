@@ -1,0 +1,68 @@
+"""Opaque keyset cursors and the page shape the services return."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import orjson
+from pydantic import BaseModel, Field
+
+from fc_common.errors import ValidationFailedError
+
+MAX_PAGE_SIZE = 100
+MAX_BATCH_SIZE = 1000
+
+T = TypeVar("T")
+
+CursorKey = tuple[str, int]
+"""The sort value (ISO text) and the row id of the last row on a page."""
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a keyset-paginated list, with the total count of matching rows."""
+
+    items: list[T]
+    total_count: int
+    has_next_page: bool
+    end_cursor: str | None = None
+
+
+def encode_cursor(sort_value: str, row_id: int) -> str:
+    """Make an opaque, URL-safe cursor for a row."""
+    return base64.urlsafe_b64encode(orjson.dumps([sort_value, row_id])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, field: str = "after") -> CursorKey:
+    """Read a cursor back; anything not made by `encode_cursor` is a validation error."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort_value, row_id = orjson.loads(raw)
+    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError) as exc:
+        raise ValidationFailedError("Invalid cursor", field=field) from exc
+    if not isinstance(sort_value, str) or not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise ValidationFailedError("Invalid cursor", field=field)
+    return sort_value, row_id
+
+
+def page_of(
+    rows: Sequence[T], *, first: int, total_count: int, cursor_of: Callable[[T], str]
+) -> Page[T]:
+    """Build a page from up to `first + 1` rows fetched (the extra one tells a next page exists)."""
+    items = list(rows[:first])
+    return Page[T](
+        items=items,
+        total_count=total_count,
+        has_next_page=len(rows) > first,
+        end_cursor=cursor_of(items[-1]) if items else None,
+    )
+
+
+class IdsBody(BaseModel):
+    """A batch of ids to read, answered in the same order (null for misses)."""
+
+    model_config = {"extra": "forbid"}
+
+    ids: list[int] = Field(max_length=MAX_BATCH_SIZE)

@@ -1,0 +1,44 @@
+"""What every FastAPI process wires in the same way: errors, request context, body limit, health."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.types import Scope
+
+from fc_common.body_limit import BodyLimitMiddleware
+from fc_common.errors import install_error_handlers
+from fc_common.health import ReadinessCheck, health_router
+from fc_common.request_context import RequestContextMiddleware
+from fc_common.settings import CommonSettings
+
+HEALTH_PATHS = frozenset({"/health", "/health/ready"})
+
+
+def install_common(
+    app: FastAPI,
+    settings: CommonSettings,
+    *,
+    service: str,
+    readiness: ReadinessCheck,
+    upload_limit: int | None = None,
+    upload_path_prefix: str = "",
+) -> None:
+    """Add the shared middleware, error handlers and health routes to an app.
+
+    Bodies are capped at `settings.max_body_bytes`, except multipart requests under
+    `upload_path_prefix`, which may carry up to `upload_limit` bytes.
+    """
+    app.state.internal_token = settings.internal_token.get_secret_value().encode()
+    install_error_handlers(app)
+
+    def limit_for(scope: Scope) -> int:
+        if upload_limit is not None and scope["path"].startswith(upload_path_prefix):
+            content_type = dict(scope["headers"]).get(b"content-type", b"")
+            if content_type.startswith(b"multipart/form-data"):
+                return upload_limit
+        return settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
+    # Added last, so it is outermost: even a refused body gets a request id and a log line.
+    app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
+    app.include_router(health_router(service, readiness))
