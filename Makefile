@@ -1,0 +1,77 @@
+# Fortune Compass backend. `make run` starts the whole system; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+
+.PHONY: help venv node browser run test test-sqlite test-postgres check lint format types \
+        schema schema-check migrate seed bench gc clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+venv: $(UV) ## Create .venv from the lock file (uv.lock)
+	$(UV) sync --frozen --quiet
+
+node: ## Install the pinned npm packages (GraphiQL assets, graphql-http, Apollo Client)
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+
+browser: ## Install Debian's Chromium for the browser test (once per machine)
+	@bash scripts/install-browser.sh
+
+run: venv node ## Migrate, seed the demo account and start all three processes
+	$(PY) -m scripts.run_all
+
+test: venv node browser ## Run the whole suite on SQLite, then the data-layer suites on PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(PYTEST) tests
+
+test-postgres:
+	FC_TEST_DB=postgresql $(PYTEST) tests/calendar_svc tests/diary_svc tests/graph_gateway
+
+check: lint types test ## Lint, type-check, then run the tests
+
+lint: venv ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+types: venv ## mypy strict
+	$(VENV)/bin/mypy
+
+schema: venv ## Write schema/schema.graphql and each service's OpenAPI JSON
+	$(PY) -m scripts.export_schema
+
+schema-check: venv ## Fail on an unacknowledged breaking change to the GraphQL schema
+	$(PY) -m scripts.schema_check
+
+migrate: venv ## Apply every process's migrations to the configured databases
+	$(PY) -m scripts.migrate
+
+seed: venv ## Seed the demo account and a month of demo data (idempotent)
+	$(PY) -m scripts.seed
+
+bench: venv ## Benchmark the gateway against the direct service calls
+	$(PY) -m bench.run
+
+gc: venv ## Remove image files that no metadata row refers to
+	$(PY) -m diary_svc.gc
+
+clean: ## Remove the environments and local data
+	rm -rf $(VENV) $(TOOLS) node_modules data
