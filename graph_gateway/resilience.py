@@ -1,0 +1,288 @@
+"""Fault containment for upstream calls: circuit breakers, retries of reads, a request deadline.
+
+- `CircuitBreaker`: per service; closed → open after N consecutive failures → half-open (one
+  probe at a time) after a cool-down → closed on the probe's success, open again on its failure.
+- `RetryPolicy`: jittered exponential backoff, used only for idempotent reads.
+- `request_deadline()` / `remaining_budget()`: one deadline per GraphQL request, kept in a
+  contextvar, so no upstream timeout outlives the request that asked for it.
+- `UpstreamStats`: how many calls each service got during a request, and how long they took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+import httpx
+
+Clock = Callable[[], float]
+HealthStatus = Literal["ok", "degraded", "down"]
+
+
+class BreakerState(StrEnum):
+    """Where a circuit breaker stands."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitOpenError(Exception):
+    """The breaker is open: the call was not attempted."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"circuit open for {service}")
+        self.service = service
+
+
+class DeadlineExceededError(Exception):
+    """The request's time budget ran out before an upstream call could start."""
+
+
+class CircuitBreaker:
+    """Stop calling a service that keeps failing; let one probe through after a cool-down."""
+
+    def __init__(
+        self,
+        service: str,
+        *,
+        failure_threshold: int = 5,
+        reset_timeout_s: float = 10.0,
+        slow_call_s: float = 1.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        if failure_threshold < 1 or reset_timeout_s <= 0:
+            raise ValueError("failure_threshold must be >= 1 and reset_timeout_s > 0")
+        self.service = service
+        self.failure_threshold = failure_threshold
+        self.reset_timeout_s = reset_timeout_s
+        self.slow_call_s = slow_call_s
+        self._clock = clock
+        self._state = BreakerState.CLOSED
+        self._failures = 0
+        self._opened_at = 0.0
+        self._probe_in_flight = False
+        self._last_latency_s = 0.0
+
+    @property
+    def state(self) -> BreakerState:
+        """The current state; an open breaker turns half-open once its cool-down has passed."""
+        if (
+            self._state is BreakerState.OPEN
+            and self._clock() - self._opened_at >= self.reset_timeout_s
+        ):
+            self._state = BreakerState.HALF_OPEN
+            self._probe_in_flight = False
+        return self._state
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failures since the last success."""
+        return self._failures
+
+    def acquire(self) -> None:
+        """Claim the right to call, or raise `CircuitOpenError` to fail fast."""
+        state = self.state
+        if state is BreakerState.CLOSED:
+            return
+        if state is BreakerState.HALF_OPEN and not self._probe_in_flight:
+            self._probe_in_flight = True
+            return
+        raise CircuitOpenError(self.service)
+
+    def record_success(self, latency_s: float = 0.0) -> None:
+        """A call answered: close the breaker and forget past failures."""
+        self._state = BreakerState.CLOSED
+        self._failures = 0
+        self._probe_in_flight = False
+        self._last_latency_s = latency_s
+
+    def record_failure(self) -> None:
+        """A call failed: open after the threshold, or at once if it was the half-open probe."""
+        self._failures += 1
+        self._probe_in_flight = False
+        if self._state is BreakerState.HALF_OPEN or self._failures >= self.failure_threshold:
+            self._state = BreakerState.OPEN
+            self._opened_at = self._clock()
+
+    def release(self) -> None:
+        """A claimed call ended without a verdict (cancelled, or refused for its own input)."""
+        self._probe_in_flight = False
+
+    def health(self) -> HealthStatus:
+        """`down` when open, `degraded` when probing or slow or failing, else `ok`."""
+        state = self.state
+        if state is BreakerState.OPEN:
+            return "down"
+        if state is BreakerState.HALF_OPEN or self._failures > 0:
+            return "degraded"
+        return "degraded" if self._last_latency_s >= self.slow_call_s else "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently to retry an idempotent read ("full jitter" backoff)."""
+
+    attempts: int = 3
+    base_delay_s: float = 0.05
+    max_delay_s: float = 0.5
+
+    def delay(self, retry: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait before retry number `retry` (1-based): uniform in [0, base·2^(n-1)]."""
+        ceiling = min(self.max_delay_s, self.base_delay_s * 2 ** (retry - 1))
+        return (rng or _rng).uniform(0, ceiling)
+
+
+_rng = random.Random()  # noqa: S311 - jitter, not cryptography
+
+_deadline_var: ContextVar[float | None] = ContextVar("fc_request_deadline", default=None)
+
+
+@contextmanager
+def request_deadline(seconds: float, *, clock: Clock = time.monotonic) -> Iterator[None]:
+    """Give everything inside (the resolvers of one request) `seconds` in total."""
+    token = _deadline_var.set(clock() + seconds)
+    try:
+        yield
+    finally:
+        _deadline_var.reset(token)
+
+
+def remaining_budget(*, clock: Clock = time.monotonic) -> float | None:
+    """Seconds left in the current request's deadline (None outside one; may be negative)."""
+    deadline = _deadline_var.get()
+    return None if deadline is None else deadline - clock()
+
+
+def bounded_timeout(timeout: httpx.Timeout, *, clock: Clock = time.monotonic) -> httpx.Timeout:
+    """An upstream timeout that never outlives the request; raise if nothing is left."""
+    remaining = remaining_budget(clock=clock)
+    if remaining is None:
+        return timeout
+    if remaining <= 0.001:
+        raise DeadlineExceededError("request deadline exceeded")
+
+    def cap(value: float | None) -> float:
+        return remaining if value is None else min(value, remaining)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect),
+        read=cap(timeout.read),
+        write=cap(timeout.write),
+        pool=cap(timeout.pool),
+    )
+
+
+@dataclass(slots=True)
+class ServiceCalls:
+    """Calls made to one service during one request."""
+
+    count: int = 0
+    total_ms: float = 0.0
+
+
+@dataclass(slots=True)
+class UpstreamStats:
+    """Upstream calls made by one request, per service, for its log line."""
+
+    services: dict[str, ServiceCalls] = field(default_factory=dict)
+
+    def record(self, service: str, elapsed_s: float) -> None:
+        """Count one call (each attempt counts) and its duration."""
+        calls = self.services.setdefault(service, ServiceCalls())
+        calls.count += 1
+        calls.total_ms += elapsed_s * 1000
+
+    def as_log_fact(self) -> dict[str, dict[str, float]]:
+        """`{"calendar": {"count": 2, "total_ms": 12.3}, ...}`."""
+        return {
+            name: {"count": calls.count, "total_ms": round(calls.total_ms, 2)}
+            for name, calls in self.services.items()
+        }
+
+
+_stats_var: ContextVar[UpstreamStats | None] = ContextVar("fc_upstream_stats", default=None)
+
+
+@contextmanager
+def tracking_upstream_calls() -> Iterator[UpstreamStats]:
+    """Collect the upstream calls made inside (one request) into a fresh `UpstreamStats`."""
+    stats = UpstreamStats()
+    token = _stats_var.set(stats)
+    try:
+        yield stats
+    finally:
+        _stats_var.reset(token)
+
+
+def record_upstream_call(service: str, elapsed_s: float) -> None:
+    """Add a call to the current request's stats, if one is being tracked."""
+    stats = _stats_var.get()
+    if stats is not None:
+        stats.record(service, elapsed_s)
+
+
+# Statuses that say "the service (or what is in front of it) is unwell", worth a retry of a read.
+_RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+async def call_with_resilience(
+    send: Callable[[httpx.Timeout], Awaitable[httpx.Response]],
+    *,
+    breaker: CircuitBreaker,
+    upstream_timeout: httpx.Timeout,
+    retry: RetryPolicy | None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> httpx.Response:
+    """Make one upstream call through the breaker, within the deadline, retrying reads only.
+
+    `retry` is None for anything that is not idempotent. Connection failures and 502/503/504
+    are retried; a read timeout is not (retrying a slow service only adds to its load). A 5xx
+    or a transport failure counts against the breaker; a 5xx answer is returned once retries
+    are spent, a transport failure re-raised. Raises `CircuitOpenError` or
+    `DeadlineExceededError` without calling.
+    """
+    attempts = retry.attempts if retry is not None else 1
+    for attempt in range(1, attempts + 1):
+        breaker.acquire()
+        try:
+            bounded = bounded_timeout(upstream_timeout)
+        except DeadlineExceededError:
+            breaker.release()
+            raise
+        started = time.perf_counter()
+        try:
+            response = await send(bounded)
+        except httpx.TransportError as exc:
+            record_upstream_call(breaker.service, time.perf_counter() - started)
+            breaker.record_failure()
+            retryable = not isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout)
+            if not retryable or attempt == attempts:
+                raise
+        except BaseException:
+            breaker.release()
+            raise
+        else:
+            elapsed = time.perf_counter() - started
+            record_upstream_call(breaker.service, elapsed)
+            if response.status_code < 500:
+                breaker.record_success(elapsed)
+                return response
+            breaker.record_failure()
+            if response.status_code not in _RETRYABLE_STATUSES or attempt == attempts:
+                return response
+            await response.aclose()
+        assert retry is not None
+        pause = retry.delay(attempt)
+        remaining = remaining_budget()
+        if remaining is not None and remaining <= pause:
+            raise DeadlineExceededError("request deadline exceeded while retrying")
+        await sleep(pause)
+    raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
