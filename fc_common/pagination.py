@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import orjson
 from pydantic import BaseModel, Field
@@ -14,6 +14,10 @@ from fc_common.errors import ValidationFailedError
 
 MAX_PAGE_SIZE = 100
 MAX_BATCH_SIZE = 1000
+MAX_ROW_ID = 2**63 - 1
+
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A row id: a positive integer that fits a signed 64-bit column (larger ones can match nothing)."""
 
 T = TypeVar("T")
 
@@ -65,4 +69,4 @@ class IdsBody(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    ids: list[int] = Field(max_length=MAX_BATCH_SIZE)
+    ids: list[RowId] = Field(max_length=MAX_BATCH_SIZE)

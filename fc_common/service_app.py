@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
 from starlette.types import Scope
 
 from fc_common.body_limit import BodyLimitMiddleware
+from fc_common.db import Database
 from fc_common.errors import install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
 from fc_common.request_context import RequestContextMiddleware
@@ -42,3 +45,12 @@ def install_common(
     # Added last, so it is outermost: even a refused body gets a request id and a log line.
     app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
     app.include_router(health_router(service, readiness))
+
+
+def app_database(request: Request) -> Database:
+    """The `Database` the app's lifespan keeps on `app.state.db`."""
+    database: Database = request.app.state.db
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(app_database)]

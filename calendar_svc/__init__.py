@@ -1,0 +1,1 @@
+"""The calendar service: each user's events, tags and the links between them, over REST."""

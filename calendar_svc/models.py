@@ -1,0 +1,249 @@
+"""The calendar's tables and API shapes: one SQLModel family per entity (tag, event, link)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Self
+
+import sqlalchemy as sa
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import Field as PydanticField
+from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
+
+from fc_common.batch import MAX_LOOKUP_KEYS
+from fc_common.db import UTCDateTime
+from fc_common.pagination import RowId
+from fc_common.text import storable_text
+
+MAX_EVENT_SPAN = timedelta(days=366)
+MAX_TAGS_PER_EVENT = 50
+
+# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _to_utc(value: datetime) -> datetime:
+    """Normalise an aware datetime to UTC, refusing one that leaves the representable range."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("datetime out of range") from exc
+
+
+def _forbid_nulls(model: SQLModel, fields: tuple[str, ...]) -> None:
+    """Refuse an explicit null for a field that cannot be cleared."""
+    for name in fields:
+        if name in model.model_fields_set and getattr(model, name) is None:
+            raise ValueError(f"{name} cannot be null")
+
+
+def _check_span(starts_at: datetime, ends_at: datetime) -> None:
+    """An event ends no earlier than it starts and lasts at most 366 days."""
+    if ends_at < starts_at:
+        raise ValueError("ends_at must not be before starts_at")
+    if ends_at - starts_at > MAX_EVENT_SPAN:
+        raise ValueError("an event spans at most 366 days")
+
+
+# Input models refuse unknown fields rather than silently dropping them.
+_INPUT = SQLModelConfig(extra="forbid")
+
+UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+Text = Annotated[str, AfterValidator(storable_text)]
+Title = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[Text, StringConstraints(max_length=5000)]
+Location = Annotated[Text, StringConstraints(max_length=300)]
+TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(str.upper)]
+TagIds = Annotated[list[RowId], PydanticField(max_length=MAX_TAGS_PER_EVENT)]
+
+# --- tags -------------------------------------------------------------------------------------
+
+
+class TagBase(SQLModel):
+    """What a tag is: a name unique per owner (case-insensitive) and a `#RRGGBB` color."""
+
+    name: str
+    color: str
+
+
+class TagCreate(SQLModel):
+    """A new tag."""
+
+    model_config = _INPUT
+
+    name: TagName
+    color: Color
+
+
+class TagUpdate(SQLModel):
+    """Changes to a tag; absent fields stay as they are."""
+
+    model_config = _INPUT
+
+    name: TagName | None = None
+    color: Color | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        _forbid_nulls(self, ("name", "color"))
+        return self
+
+
+class Tag(TagBase, table=True):
+    """A tag row; `name_key` (the case-folded name) makes names unique per owner."""
+
+    __table_args__ = (sa.UniqueConstraint("owner_id", "name_key", name="uq_tag_owner_name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    name: str = Field(max_length=50)
+    name_key: str = Field(max_length=200)
+    color: str = Field(max_length=7)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class TagPublic(TagBase):
+    """A tag as the API shows it."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+class EventBase(SQLModel):
+    """What an event is: a titled span of time, with an optional description and location."""
+
+    title: str
+    description: str | None = None
+    location: str | None = None
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
+
+
+class EventCreate(SQLModel):
+    """A new event; `tag_ids` must all be the owner's tags."""
+
+    model_config = _INPUT
+
+    title: Title
+    description: Description | None = None
+    location: Location | None = None
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
+    all_day: bool = False
+    tag_ids: TagIds = PydanticField(default_factory=list)
+
+    @model_validator(mode="after")
+    def _valid_span(self) -> Self:
+        _check_span(self.starts_at, self.ends_at)
+        return self
+
+
+class EventUpdate(SQLModel):
+    """Changes to an event; absent fields stay, `null` clears description or location,
+    `tag_ids` replaces the whole set."""
+
+    model_config = _INPUT
+
+    title: Title | None = None
+    description: Description | None = None
+    location: Location | None = None
+    starts_at: UtcDateTime | None = None
+    ends_at: UtcDateTime | None = None
+    all_day: bool | None = None
+    tag_ids: TagIds | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        _forbid_nulls(self, ("title", "starts_at", "ends_at", "all_day", "tag_ids"))
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The event columns this update sets (tag links are handled apart)."""
+        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
+
+
+class Event(EventBase, table=True):
+    """An event row, owned by one user."""
+
+    # Overlap queries bound starts_at on both sides (an event spans at most 366 days), so this
+    # one index serves lists, time filters and overlap lookups alike.
+    __table_args__ = (sa.Index("ix_event_owner_starts_at_id", "owner_id", "starts_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    title: str = Field(max_length=200)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    location: str | None = Field(default=None, max_length=300)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    all_day: bool = Field(default=False, nullable=False)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class EventPublic(EventBase):
+    """An event as the API shows it, its tags embedded (ordered by name)."""
+
+    id: int
+    tags: list[TagPublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+def check_event_span(starts_at: datetime, ends_at: datetime) -> None:
+    """Apply the span rules to an updated event's merged times (a `ValueError` if broken)."""
+    _check_span(starts_at, ends_at)
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+class EventTagLink(SQLModel, table=True):
+    """One event carries one tag; either's deletion removes the link."""
+
+    __tablename__ = "event_tag"
+    __table_args__ = (sa.Index("ix_event_tag_tag_id_event_id", "tag_id", "event_id"),)
+
+    event_id: int = Field(
+        sa_type=ID_TYPE, foreign_key="event.id", ondelete="CASCADE", primary_key=True
+    )
+    tag_id: int = Field(sa_type=ID_TYPE, foreign_key="tag.id", ondelete="CASCADE", primary_key=True)
+
+
+# --- batch lookups ----------------------------------------------------------------------------
+
+
+class TimeRange(SQLModel):
+    """A half-open time range `[start, end)`; an event matches when it overlaps it."""
+
+    model_config = _INPUT
+
+    start: UtcDateTime
+    end: UtcDateTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class RangesBody(SQLModel):
+    """Many time ranges in one request (at most 500)."""
+
+    model_config = _INPUT
+
+    ranges: list[TimeRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)

@@ -1,0 +1,1 @@
+"""The calendar service's HTTP routes, one module per resource."""

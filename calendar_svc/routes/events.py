@@ -1,0 +1,128 @@
+"""Routes for the owner's events: CRUD, the paginated list and the gateway's batch lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from calendar_svc import queries
+from calendar_svc.models import (
+    EventCreate,
+    EventPublic,
+    EventUpdate,
+    RangesBody,
+    Text,
+    UtcDateTime,
+)
+from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
+from fc_common.errors import error_responses
+from fc_common.internal_auth import CallerDep
+from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
+from fc_common.service_app import DatabaseDep
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 413, 422),
+)
+def create_event(body: EventCreate, caller: CallerDep, db: DatabaseDep) -> EventPublic:
+    """Create an event, tagged with some of the owner's tags."""
+    with db.write() as session:
+        return queries.create_event(session=session, owner_id=caller.user_id, data=body)
+
+
+@router.get("", responses=error_responses(401, 413, 422))
+def list_events(
+    caller: CallerDep,
+    db: DatabaseDep,
+    start: Annotated[
+        UtcDateTime | None, Query(alias="from", description="Overlapping from (inclusive)")
+    ] = None,
+    end: Annotated[UtcDateTime | None, Query(alias="to", description="Up to (exclusive)")] = None,
+    tag_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    search: Annotated[
+        Text | None, Query(max_length=200, description="Substring of title or description")
+    ] = None,
+    first: Annotated[PageSize, Query()] = DEFAULT_PAGE_SIZE,
+    after: Annotated[str | None, Query(max_length=512, description="A page's end_cursor")] = None,
+) -> Page[EventPublic]:
+    """List the owner's events by start time, filtered, one keyset page at a time."""
+    with db.read() as session:
+        return queries.list_events(
+            session=session,
+            owner_id=caller.user_id,
+            start=start,
+            end=end,
+            tag_id=tag_id,
+            search=search,
+            first=first,
+            after=after,
+        )
+
+
+@router.post("/batch", responses=error_responses(400, 401, 413, 422))
+def get_events(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EventPublic]:
+    """Read many events by id, in request order; null for a miss."""
+    with db.read() as session:
+        events = queries.get_events(session=session, owner_id=caller.user_id, ids=body.ids)
+    return Items[EventPublic](items=events)
+
+
+@router.post("/overlapping", responses=error_responses(400, 401, 413, 422))
+def events_overlapping(
+    body: RangesBody, caller: CallerDep, db: DatabaseDep
+) -> Results[list[EventPublic]]:
+    """For each time range, the owner's events overlapping it, in request order."""
+    with db.read() as session:
+        results = queries.events_overlapping(
+            session=session, owner_id=caller.user_id, ranges=body.ranges
+        )
+    return Results[list[EventPublic]](results=results)
+
+
+@router.post("/by-tag", responses=error_responses(400, 401, 413, 422))
+def events_by_tag(
+    body: TagPagesBody, caller: CallerDep, db: DatabaseDep
+) -> Results[Page[EventPublic]]:
+    """For each tag request, one page of the owner's events carrying that tag."""
+    with db.read() as session:
+        pages = queries.events_by_tag(
+            session=session, owner_id=caller.user_id, requests=body.requests
+        )
+    return Results[Page[EventPublic]](results=pages)
+
+
+@router.get("/{event_id}", responses=error_responses(401, 404, 413, 422))
+def get_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> EventPublic:
+    """Read one event with its tags."""
+    with db.read() as session:
+        return queries.get_event(session=session, owner_id=caller.user_id, event_id=event_id)
+
+
+@router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))
+def update_event(
+    event_id: EventId, body: EventUpdate, caller: CallerDep, db: DatabaseDep
+) -> EventPublic:
+    """Change some of an event's fields; `tag_ids` replaces its tags."""
+    with db.write() as session:
+        return queries.update_event(
+            session=session, owner_id=caller.user_id, event_id=event_id, data=body
+        )
+
+
+@router.delete(
+    "/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 413, 422),
+)
+def delete_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> None:
+    """Delete an event and its tag links."""
+    with db.write() as session:
+        queries.delete_event(session=session, owner_id=caller.user_id, event_id=event_id)

@@ -1,0 +1,80 @@
+"""Routes for the owner's tags: create, list, read, rename/recolor, delete, batch read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+from pydantic import BaseModel
+
+from calendar_svc import queries
+from calendar_svc.models import TagCreate, TagPublic, TagUpdate
+from fc_common.batch import Items
+from fc_common.errors import error_responses
+from fc_common.internal_auth import CallerDep
+from fc_common.pagination import MAX_ROW_ID, IdsBody
+from fc_common.service_app import DatabaseDep
+
+router = APIRouter(prefix="/tags", tags=["tags"])
+
+TagId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The tag's id")]
+
+
+class TagList(BaseModel):
+    """All of an owner's tags."""
+
+    items: list[TagPublic]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 401, 409, 413, 422),
+)
+def create_tag(body: TagCreate, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+    """Create a tag; its name must be new to the owner, ignoring case."""
+    with db.write() as session:
+        return queries.create_tag(session=session, owner_id=caller.user_id, data=body)
+
+
+@router.get("", responses=error_responses(401, 413, 422))
+def list_tags(caller: CallerDep, db: DatabaseDep) -> TagList:
+    """List the owner's tags by name."""
+    with db.read() as session:
+        return TagList(items=queries.list_tags(session=session, owner_id=caller.user_id))
+
+
+@router.post("/batch", responses=error_responses(400, 401, 413, 422))
+def get_tags(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[TagPublic]:
+    """Read many tags by id, in request order; null for a miss."""
+    with db.read() as session:
+        tags = queries.get_tags(session=session, owner_id=caller.user_id, ids=body.ids)
+    return Items[TagPublic](items=tags)
+
+
+@router.get("/{tag_id}", responses=error_responses(401, 404, 413, 422))
+def get_tag(tag_id: TagId, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+    """Read one tag."""
+    with db.read() as session:
+        return queries.get_tag(session=session, owner_id=caller.user_id, tag_id=tag_id)
+
+
+@router.patch("/{tag_id}", responses=error_responses(400, 401, 404, 409, 413, 422))
+def update_tag(tag_id: TagId, body: TagUpdate, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+    """Rename or recolor a tag."""
+    with db.write() as session:
+        return queries.update_tag(
+            session=session, owner_id=caller.user_id, tag_id=tag_id, data=body
+        )
+
+
+@router.delete(
+    "/{tag_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 413, 422),
+)
+def delete_tag(tag_id: TagId, caller: CallerDep, db: DatabaseDep) -> None:
+    """Delete a tag and its links to events."""
+    with db.write() as session:
+        queries.delete_tag(session=session, owner_id=caller.user_id, tag_id=tag_id)

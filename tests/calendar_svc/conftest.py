@@ -1,0 +1,87 @@
+"""Fixtures for the calendar service suites: the real app on a fresh database, over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from calendar_svc.app import create_app
+from calendar_svc.settings import CalendarSettings
+
+TOKEN = "test-internal-token-0123456789abcdef"
+OWNER_A = 1
+OWNER_B = 2
+
+
+def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str, str]:
+    """The headers the gateway sends when acting for `owner_id`."""
+    headers = {"X-User-Id": str(owner_id)}
+    if token is not None:
+        headers["X-Internal-Token"] = token
+    return headers
+
+
+@pytest.fixture
+def settings(database_url: str) -> CalendarSettings:
+    """Settings for a test app on its own fresh database."""
+    return CalendarSettings(
+        database_url=database_url,
+        internal_token=TOKEN,
+        environment="test",
+        max_body_bytes=65_536,
+    )
+
+
+@pytest.fixture
+async def app(settings: CalendarSettings) -> AsyncIterator[FastAPI]:
+    """The calendar app, started (migrated) and stopped around the test."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client acting for owner A."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://calendar", headers=headers_for(OWNER_A)
+    ) as http:
+        yield http
+
+
+async def make_tag(
+    client: httpx.AsyncClient, *, owner_id: int = OWNER_A, **overrides: Any
+) -> dict[str, Any]:
+    """Create a tag (unique default name) and return its JSON."""
+    body: dict[str, Any] = {"name": f"tag-{make_tag.counter}", "color": "#112233"}
+    make_tag.counter += 1
+    body.update(overrides)
+    response = await client.post("/tags", json=body, headers=headers_for(owner_id))
+    assert response.status_code == 201, response.text
+    tag: dict[str, Any] = response.json()
+    return tag
+
+
+make_tag.counter = 0  # type: ignore[attr-defined]
+
+
+async def make_event(
+    client: httpx.AsyncClient, *, owner_id: int = OWNER_A, **overrides: Any
+) -> dict[str, Any]:
+    """Create an event (an hour on 2026-03-01 by default) and return its JSON."""
+    body: dict[str, Any] = {
+        "title": "Meeting",
+        "starts_at": "2026-03-01T10:00:00+00:00",
+        "ends_at": "2026-03-01T11:00:00+00:00",
+    }
+    body.update(overrides)
+    response = await client.post("/events", json=body, headers=headers_for(owner_id))
+    assert response.status_code == 201, response.text
+    event: dict[str, Any] = response.json()
+    return event
