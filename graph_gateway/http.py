@@ -1,15 +1,201 @@
-"""The `/graphql` HTTP endpoint: GraphQL over HTTP as the spec wants it, and offline GraphiQL."""
+"""The `/graphql` endpoint: GraphQL over HTTP as its spec wants it, and GraphiQL served offline.
+
+What plain Strawberry does differently, and this router fixes:
+- answers `application/graphql-response+json` when the client asks for it (else
+  `application/json`), and 406 when the client accepts neither;
+- with `application/graphql-response+json`, a request error (unparsable or invalid document,
+  variables that do not coerce) is a 400 without a `data` entry;
+- a mutation over GET is 405 with `Allow: POST`; a POST without a JSON or multipart body is 415;
+- a non-string `operationName` is a 400;
+- request-level failures carry a GraphQL error body, not plain text;
+- GraphiQL is rendered only for browsers (`Accept: text/html`), from the gateway's own files.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
 
 import strawberry
-from fastapi import APIRouter
+from cross_web import HTTPException
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
+
+from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
 
 GRAPHQL_PATH = "/graphql"
+ASSETS_PATH = f"{GRAPHQL_PATH}/assets"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+GRAPHQL_RESPONSE_JSON: Final = "application/graphql-response+json"
+APPLICATION_JSON: Final = "application/json"
+MediaType = Literal["application/graphql-response+json", "application/json"]
+
+ERROR_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def negotiate(accept: str | None) -> MediaType | None:
+    """Pick the response media type from an Accept header; None when neither JSON type is accepted.
+
+    A missing header or a wildcard means the legacy `application/json`; the watershed type wins a
+    tie with it, because a client that names it understands its status codes.
+    """
+    if not accept or not accept.strip():
+        return APPLICATION_JSON
+    best: tuple[float, int, MediaType] | None = None
+    for part in accept.split(","):
+        media, params = parse_content_type(part.strip())
+        quality = _quality(params)
+        if quality <= 0:
+            continue
+        candidate: tuple[float, int, MediaType]
+        if media == GRAPHQL_RESPONSE_JSON:
+            candidate = (quality, 1, GRAPHQL_RESPONSE_JSON)
+        elif media in (APPLICATION_JSON, "application/*", "*/*"):
+            candidate = (quality, 0, APPLICATION_JSON)
+        else:
+            continue
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return None if best is None else best[2]
+
+
+def _quality(params: Mapping[str, str]) -> float:
+    try:
+        return float(params.get("q", "1"))
+    except ValueError:
+        return 0.0
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Whether the errors came before execution (parse, validation, variable coercion)."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
+
+
+class GraphQLResult(Response):
+    """A response built from an execution result (as opposed to the IDE page or an HTTP error)."""
+
+
+class SpecGraphQLRouter(GraphQLRouter[Any, None]):
+    """Strawberry's FastAPI router, held to the GraphQL-over-HTTP spec and with offline GraphiQL."""
+
+    def __init__(self, schema: strawberry.Schema, *, assets: GraphiQLAssets, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self.assets = assets
+
+    async def run(  # type: ignore[override]  # HTTP requests only; websockets are off
+        self, request: Request, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response:
+        """Run one GraphQL request, negotiating the media type and status code."""
+        media_type = negotiate(request.headers.get("accept"))
+        adapter = self.request_adapter_class(request)
+        if media_type is None and not self.should_render_graphql_ide(adapter):
+            return _error_response(
+                HTTPException(406, f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}."),
+                APPLICATION_JSON,
+            )
+        chosen: MediaType = media_type or APPLICATION_JSON
+        try:
+            response: Response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError) and request.method == "GET":
+                return _error_response(
+                    HTTPException(405, "Mutations need POST; GET runs queries only."),
+                    chosen,
+                    headers={"Allow": "POST"},
+                )
+            return _error_response(error, chosen)
+        if isinstance(response, GraphQLResult):
+            if chosen == GRAPHQL_RESPONSE_JSON and getattr(request.state, "request_error", False):
+                response.status_code = 400
+            response.headers["content-type"] = f"{chosen}; charset=utf-8"
+        return response
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Render GraphiQL for a browser's GET without a query (not for `*/*` clients like curl)."""
+        return (
+            self.graphql_ide is not None
+            and request.method == "GET"
+            and request.query_params.get("query") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """Serve the offline GraphiQL page (never Strawberry's CDN-based one)."""
+        return render_graphiql_page(self.assets, endpoint=request.url.path)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Parse the request, refusing bodies that are not JSON or multipart and bad parameters."""
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type not in (APPLICATION_JSON, "multipart/form-data"):
+                raise HTTPException(415, "Send the request as application/json.")
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item.operation_name, str | None):
+                raise HTTPException(400, "The `operationName` must be a string or null.")
+        return data
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Format the result; a request error has no `data` entry, as the GraphQL spec says."""
+        response = await super().process_result(request, result)
+        if _is_request_error(result):
+            response.pop("data", None)
+            request.state.request_error = True
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """Encode the result; status and media type are settled in `run`."""
+        response = GraphQLResult(
+            self.encode_json(response_data),
+            media_type=APPLICATION_JSON,
+            status_code=sub_response.status_code or 200,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        response.headers.setdefault("cache-control", "no-store")
+        return response
+
+
+def _error_response(
+    error: HTTPException, media_type: MediaType, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A request-level failure as a GraphQL response body with the HTTP status it deserves."""
+    body = {
+        "errors": [
+            {
+                "message": error.reason,
+                "extensions": {"code": ERROR_CODES.get(error.status_code, "BAD_REQUEST")},
+            }
+        ]
+    }
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status_code=error.status_code,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def make_graphql_router(
@@ -18,13 +204,41 @@ def make_graphql_router(
     context_getter: Callable[..., Awaitable[Any]],
     settings: Any,
 ) -> APIRouter:
-    """Build the router serving the schema at `/graphql` (POST, and GET for queries)."""
-    del settings  # used once the offline GraphiQL lands
-    router: GraphQLRouter[Any, None] = GraphQLRouter(
+    """Build the router serving the schema at `/graphql` and GraphiQL's files under it."""
+    graphiql_enabled = bool(getattr(settings, "graphiql", True))
+    node_modules = Path(
+        getattr(settings, "node_modules_dir", None) or PROJECT_ROOT / "node_modules"
+    )
+    assets = GraphiQLAssets(Path(node_modules), mount=ASSETS_PATH)
+    router = SpecGraphQLRouter(
         schema,
+        assets=assets,
         path=GRAPHQL_PATH,
         context_getter=context_getter,
-        graphql_ide=None,
+        graphql_ide="graphiql" if graphiql_enabled else None,
         multipart_uploads_enabled=True,
+        subscription_protocols=(),
     )
+
+    @router.api_route(GRAPHQL_PATH, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def other_methods() -> Response:
+        """Refuse methods GraphQL over HTTP does not use, naming the ones it does."""
+        return _error_response(
+            HTTPException(405, "GraphQL over HTTP takes GET (queries) and POST."),
+            APPLICATION_JSON,
+            headers={"Allow": "GET, POST"},
+        )
+
+    if graphiql_enabled:
+
+        @router.api_route(
+            f"{ASSETS_PATH}/{{bundle}}/{{name}}", methods=["GET", "HEAD"], include_in_schema=False
+        )
+        async def graphiql_asset(bundle: str, name: str, request: Request) -> Response:
+            """Serve one of GraphiQL's files, cacheable for a year (its URL names its version)."""
+            asset = assets.find(bundle, name)
+            if asset is None:
+                return Response("Not Found", status_code=404, media_type="text/plain")
+            return await asset.response(accept_encoding=request.headers.get("accept-encoding", ""))
+
     return router
