@@ -1,0 +1,1 @@
+"""Hardening: faults contained, hostile queries refused, rate limits, logs without secrets."""
