@@ -1,0 +1,50 @@
+"""The diary service app factory: migrations and database in the lifespan, routes, common wiring."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from diary_svc.routes import entries, tags
+from diary_svc.settings import DiarySettings
+from fc_common import __version__
+from fc_common.db import Database, create_db_engine
+from fc_common.health import CheckStatus
+from fc_common.migrations import upgrade_to_head
+from fc_common.service_app import install_common
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: DiarySettings) -> FastAPI:
+    """Build the diary service; the database is migrated and opened when the app starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+        app.state.db = Database(create_db_engine(settings.database_url))
+        try:
+            yield
+        finally:
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="Fortune Compass diary service",
+        summary="Each user's diary entries; called only by the GraphQL gateway.",
+        version=__version__,
+        lifespan=lifespan,
+    )
+
+    async def readiness() -> dict[str, CheckStatus]:
+        database: Database = app.state.db
+        reachable = await anyio.to_thread.run_sync(database.ping)
+        return {"database": "ok" if reachable else "down"}
+
+    install_common(app, settings, service="diary_svc", readiness=readiness)
+    app.include_router(entries.router)
+    app.include_router(tags.router)
+    return app

@@ -1,0 +1,224 @@
+"""The diary's tables and API shapes: the entry SQLModel family and the entry↔tag link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Strict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic import (
+    Field as PydanticField,
+)
+from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig
+
+from fc_common.batch import MAX_LOOKUP_KEYS
+from fc_common.db import UTCDateTime
+from fc_common.pagination import RowId
+from fc_common.text import storable_text
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+MAX_CONTENT_CHARS = 20_000
+MAX_TITLE_CHARS = 200
+MAX_TAGS_PER_ENTRY = 50
+
+# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class Mood(enum.StrEnum):
+    """How the day felt (the GraphQL `Mood` names)."""
+
+    JOYFUL = "JOYFUL"
+    HAPPY = "HAPPY"
+    CALM = "CALM"
+    NEUTRAL = "NEUTRAL"
+    TIRED = "TIRED"
+    SAD = "SAD"
+    ANXIOUS = "ANXIOUS"
+    ANGRY = "ANGRY"
+
+
+class Weather(enum.StrEnum):
+    """What the sky did (the GraphQL `Weather` names)."""
+
+    SUNNY = "SUNNY"
+    PARTLY_CLOUDY = "PARTLY_CLOUDY"
+    CLOUDY = "CLOUDY"
+    RAINY = "RAINY"
+    STORMY = "STORMY"
+    SNOWY = "SNOWY"
+    FOGGY = "FOGGY"
+    WINDY = "WINDY"
+
+
+def latest_entry_date(today: dt.date) -> dt.date:
+    """The last date an entry may carry: one year after `today` (Feb 29 falls back to Feb 28)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def _in_diary_range(value: dt.date) -> dt.date:
+    """Refuse dates before 1900-01-01 or more than a year after today (UTC)."""
+    latest = latest_entry_date(dt.datetime.now(dt.UTC).date())
+    if not EARLIEST_DATE <= value <= latest:
+        raise ValueError(f"date must be between {EARLIEST_DATE} and {latest}")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    """Refuse content made only of whitespace."""
+    if not value.strip():
+        raise ValueError("content must not be blank")
+    return value
+
+
+def _iso_text(value: Any) -> Any:
+    """Accept a date only as `YYYY-MM-DD` text, never as a number of seconds."""
+    if not isinstance(value, str | dt.date):
+        raise ValueError("date must be a YYYY-MM-DD string")
+    return value
+
+
+def _distinct(ids: list[int]) -> list[int]:
+    """Drop repeated ids, keeping the first occurrence's order."""
+    return list(dict.fromkeys(ids))
+
+
+Text = Annotated[str, AfterValidator(storable_text)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+EntryDate = Annotated[IsoDate, AfterValidator(_in_diary_range)]
+Title = Annotated[Text, StringConstraints(max_length=MAX_TITLE_CHARS)]
+Content = Annotated[
+    Text,
+    StringConstraints(min_length=1, max_length=MAX_CONTENT_CHARS),
+    AfterValidator(_not_blank),
+]
+TagIds = Annotated[
+    list[Annotated[RowId, Strict()]],
+    PydanticField(max_length=MAX_TAGS_PER_ENTRY),
+    AfterValidator(_distinct),
+]
+
+_INPUT = SQLModelConfig(extra="forbid")
+
+
+class EntryBase(SQLModel):
+    """What an entry is: a dated text with an optional title, mood and weather."""
+
+    date: dt.date
+    title: str | None = None
+    content: str
+    mood: Mood | None = None
+    weather: Weather | None = None
+
+
+class EntryCreate(SQLModel):
+    """A new entry; `tag_ids` are calendar tag ids the gateway has already checked."""
+
+    model_config = _INPUT
+
+    date: EntryDate
+    title: Title | None = None
+    content: Content
+    mood: Mood | None = None
+    weather: Weather | None = None
+    tag_ids: TagIds = PydanticField(default_factory=list)
+
+
+class EntryUpdate(SQLModel):
+    """Changes to an entry; absent fields stay, `null` clears title, mood or weather,
+    `tag_ids` replaces the whole set."""
+
+    model_config = _INPUT
+
+    date: EntryDate | None = None
+    title: Title | None = None
+    content: Content | None = None
+    mood: Mood | None = None
+    weather: Weather | None = None
+    tag_ids: TagIds | None = None
+
+    @field_validator("date", "content", "tag_ids")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The entry columns this update sets (tag links are handled apart)."""
+        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
+
+
+class Entry(EntryBase, table=True):
+    """An entry row, owned by one user."""
+
+    __table_args__ = (sa.Index("ix_entry_owner_date_id", "owner_id", "date", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    date: dt.date = Field(sa_type=sa.Date, nullable=False)
+    title: str | None = Field(default=None, max_length=MAX_TITLE_CHARS)
+    content: str = Field(sa_type=sa.Text, nullable=False)
+    # Plain strings, not database enums: adding a mood later needs no type migration.
+    mood: Mood | None = Field(default=None, sa_type=sa.String(16))
+    weather: Weather | None = Field(default=None, sa_type=sa.String(16))
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class EntryPublic(EntryBase):
+    """An entry as the API shows it, with its tag ids (ascending)."""
+
+    id: int
+    tag_ids: list[int]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EntryTagLink(SQLModel, table=True):
+    """One entry carries one tag id; deleting the entry removes the link."""
+
+    __tablename__ = "entry_tag"
+    __table_args__ = (sa.Index("ix_entry_tag_tag_id_entry_id", "tag_id", "entry_id"),)
+
+    entry_id: int = Field(
+        sa_type=ID_TYPE, foreign_key="entry.id", ondelete="CASCADE", primary_key=True
+    )
+    # Tags live in calendar_svc, so there is no foreign key to follow.
+    tag_id: int = Field(sa_type=sa.BigInteger, primary_key=True)
+
+
+class DateRange(SQLModel):
+    """An inclusive range of dates."""
+
+    model_config = _INPUT
+
+    start: IsoDate
+    end: IsoDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class DateRangesBody(SQLModel):
+    """Many date ranges in one request (at most 500)."""
+
+    model_config = _INPUT
+
+    ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)

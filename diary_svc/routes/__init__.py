@@ -1,0 +1,1 @@
+"""The diary service's REST routes."""

@@ -1,0 +1,30 @@
+"""`/tags/{tag_id}`: forget a (calendar) tag id on all of the caller's entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from diary_svc import queries
+from fc_common.errors import error_responses
+from fc_common.internal_auth import CallerDep
+from fc_common.pagination import MAX_ROW_ID
+from fc_common.service_app import DatabaseDep
+
+router = APIRouter(prefix="/tags", tags=["tags"], responses=error_responses(401, 413, 422))
+
+
+@router.delete("/{tag_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def remove_tag(
+    tag_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A calendar tag id")],
+    caller: CallerDep,
+    db: DatabaseDep,
+) -> None:
+    """Remove a tag id from every entry of the caller's (the gateway calls this after deleting
+    the tag in the calendar); 204 whether or not any entry carried it."""
+    with db.write() as session:
+        queries.remove_tag(
+            session=session, owner_id=caller.user_id, tag_id=tag_id, now=dt.datetime.now(dt.UTC)
+        )

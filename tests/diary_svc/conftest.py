@@ -1,0 +1,83 @@
+"""Fixtures for the diary service suites: the real app on a fresh database, over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from diary_svc.app import create_app
+from diary_svc.settings import DiarySettings
+
+TOKEN = "test-internal-token-0123456789abcdef"
+OWNER_A = 1
+OWNER_B = 2
+MAX_BODY_BYTES = 262_144
+
+_titles = itertools.count(1)
+
+
+def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str, str]:
+    """The headers the gateway sends when acting for `owner_id`."""
+    headers = {"X-User-Id": str(owner_id)}
+    if token is not None:
+        headers["X-Internal-Token"] = token
+    return headers
+
+
+@pytest.fixture
+def settings(database_url: str) -> DiarySettings:
+    """Settings for a test app on its own fresh database."""
+    return DiarySettings(
+        database_url=database_url,
+        internal_token=TOKEN,
+        environment="test",
+        max_body_bytes=MAX_BODY_BYTES,
+    )
+
+
+@pytest.fixture
+async def app(settings: DiarySettings) -> AsyncIterator[FastAPI]:
+    """The diary app, started (migrated) and stopped around the test."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client acting for owner A."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://diary", headers=headers_for(OWNER_A)
+    ) as http:
+        yield http
+
+
+async def make_entry(
+    client: httpx.AsyncClient, *, owner_id: int = OWNER_A, **overrides: Any
+) -> dict[str, Any]:
+    """Create an entry (dated 2026-03-01 by default) and return its JSON."""
+    body: dict[str, Any] = {
+        "date": "2026-03-01",
+        "title": f"Day {next(_titles)}",
+        "content": "A quiet day.",
+    }
+    body.update(overrides)
+    response = await client.post("/entries", json=body, headers=headers_for(owner_id))
+    assert response.status_code == 201, response.text
+    entry: dict[str, Any] = response.json()
+    return entry
+
+
+async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -> int:
+    """How many entries the owner has, as the list endpoint counts them."""
+    response = await client.get("/entries", params={"first": 1}, headers=headers_for(owner_id))
+    assert response.status_code == 200, response.text
+    total: int = response.json()["total_count"]
+    return total
