@@ -1,7 +1,7 @@
 """Refuse hostile GraphQL documents before they cost anything: `QUERY_TOO_COMPLEX`.
 
-Checked in order, each before any resolver (and so any upstream call) runs:
-document size in bytes, lexical tokens (while parsing), then depth, aliases and estimated
+Checked in order, each before any resolver (and so any upstream call) runs: document size in
+characters (before lexing), lexical tokens (while parsing), then depth, aliases and estimated
 cost in one walk over the parsed document, before the standard validation rules (some of which,
 like overlapping-fields checks, are quadratic in the number of fields).
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -38,7 +38,6 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     is_list_type,
-    parse,
     validate,
 )
 from graphql.language import Lexer, Source
@@ -53,7 +52,7 @@ QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 class QueryLimits:
     """The ceilings a document must stay under."""
 
-    max_document_bytes: int = 32_768
+    max_document_chars: int = 32_768
     max_tokens: int = 2_000
     max_depth: int = 12
     max_aliases: int = 30
@@ -238,18 +237,14 @@ def check_measure(measure: DocumentMeasure, limits: QueryLimits) -> None:
         raise QueryTooComplexError("cost", limits.max_cost, measure.cost)
 
 
-def parse_within_limits(query: str, limits: QueryLimits) -> DocumentNode:
-    """Parse a document, refusing it by size or token count before the parser does much work."""
-    size = len(query.encode())
-    if size > limits.max_document_bytes:
-        raise QueryTooComplexError("document_bytes", limits.max_document_bytes, size)
-    try:
-        return parse(query, max_lexical_tokens=limits.max_tokens)
-    except GraphQLSyntaxError as error:
-        tokens = _count_tokens(query)
-        if tokens > limits.max_tokens:
-            raise QueryTooComplexError("tokens", limits.max_tokens, tokens) from None
-        raise error from None
+def size_violation(query: str, limits: QueryLimits) -> QueryTooComplexError | None:
+    """The document-size or token limit a source crosses, if any (tokens counted only if needed)."""
+    if len(query) > limits.max_document_chars:
+        return QueryTooComplexError("document_size", limits.max_document_chars, len(query))
+    tokens = _count_tokens(query)
+    if tokens > limits.max_tokens:
+        return QueryTooComplexError("tokens", limits.max_tokens, tokens)
+    return None
 
 
 def _count_tokens(query: str) -> int:
@@ -274,14 +269,19 @@ class QueryLimitsExtension(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is None and context.query:
-            try:
-                context.graphql_document = parse_within_limits(context.query, self.limits)
-            except QueryTooComplexError:
-                raise
-            except GraphQLError:
-                pass  # Strawberry parses again and reports it as a syntax error.
+        # graphql-core refuses an over-long source before lexing it, and stops lexing at the
+        # token limit; it reports both as syntax errors, which are named for what they are here.
+        options = cast(dict[str, Any], context.parse_options)  # newer options than its TypedDict
+        options["max_source_length"] = self.limits.max_document_chars
+        options["max_lexical_tokens"] = self.limits.max_tokens
         yield
+        errors = context.pre_execution_errors
+        if context.graphql_document is None and context.query and errors and len(errors) == 1:
+            violation = size_violation(context.query, self.limits)
+            if violation is not None:
+                # Strawberry has already put this error object in the result: amend it in place.
+                errors[0].message = violation.message
+                errors[0].extensions = violation.extensions
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
