@@ -1,0 +1,118 @@
+"""End-to-end fixtures: the three real processes on loopback, shared by the whole session.
+
+Databases are SQLite files in a temporary directory, or throwaway PostgreSQL databases when
+`FC_TEST_DB=postgresql`. When an e2e test fails, the recent output of each process is attached
+to its report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Generator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_ADMIN_URL, TEST_DB
+from tests.e2e.live import REPO_ROOT, GraphQLClient, LiveStack, LiveUser, sign_up, start_stack
+
+STACK_KEY = pytest.StashKey[LiveStack]()
+DATABASES = ("calendar", "diary", "gateway")
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One empty database per process for the session; PostgreSQL ones are dropped at the end."""
+    if TEST_DB != "postgresql":
+        workdir = tmp_path_factory.mktemp("e2e-db")
+        yield {name: f"sqlite:///{workdir / name}.db" for name in DATABASES}
+        return
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    names = {name: f"fc_e2e_{name}_{uuid.uuid4().hex[:12]}" for name in DATABASES}
+    with admin.connect() as conn:
+        for db_name in names.values():
+            conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    base = make_url(POSTGRES_ADMIN_URL)
+    try:
+        yield {
+            name: base.set(database=db_name).render_as_string(hide_password=False)
+            for name, db_name in names.items()
+        }
+    finally:
+        with admin.connect() as conn:
+            for db_name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_stack(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    database_urls: dict[str, str],
+) -> Iterator[LiveStack]:
+    """`calendar_svc`, `diary_svc` and `graph_gateway` running on free loopback ports."""
+    stack = start_stack(tmp_path_factory.mktemp("e2e-stack"), database_urls)
+    request.session.stash[STACK_KEY] = stack
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+async def graphql(live_stack: LiveStack) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client for the live gateway."""
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        yield GraphQLClient(http, live_stack.graphql_url)
+
+
+@pytest.fixture
+async def user(graphql: GraphQLClient) -> LiveUser:
+    """A freshly signed-up account, with its token."""
+    return await sign_up(graphql, display_name="E2E 사용자")
+
+
+@pytest.fixture(scope="session")
+def repo_root_path() -> Path:
+    """The checkout the tests run in."""
+    return REPO_ROOT
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach the processes' recent output to a failed test that used the live stack."""
+    report: pytest.TestReport = yield
+    stack = item.session.stash.get(STACK_KEY, None)
+    if report.failed and stack is not None and "live_stack" in getattr(item, "fixturenames", ()):
+        report.sections.append(("live process output", stack.logs()))
+    return report
+
+
+def require(condition: bool, why: str) -> None:
+    """Skip when a test tool is missing on a developer's machine; fail loudly in CI."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{why} (CI must run this test; `make test` installs it)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def node(repo_root_path: Path) -> str:
+    """The `node` executable, with the pinned npm packages installed (`make node`)."""
+    executable = shutil.which("node")
+    require(executable is not None, "node is not installed")
+    require(
+        (repo_root_path / "node_modules" / "graphql-http").is_dir(),
+        "node_modules is missing: run `make node`",
+    )
+    assert executable is not None
+    return executable

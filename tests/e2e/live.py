@@ -1,0 +1,312 @@
+"""The three real processes on loopback, and a small typed GraphQL client to talk to them.
+
+`start_stack` launches `python -m calendar_svc`, `python -m diary_svc` and `python -m graph_gateway`
+the way `make run` does (environment variables only), each logging to its own file, and waits for
+every `/health/ready`. `LiveStack.stop` sends SIGTERM and waits, as an operator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+LOG_TAIL_LINES = 80
+PROCESSES = (("calendar", "calendar_svc"), ("diary", "diary_svc"), ("gateway", "graph_gateway"))
+
+# Cheap argon2id for tests: hashing cost is not what these tests measure.
+FAST_PASSWORD_HASHING = {
+    "GATEWAY_PASSWORD_TIME_COST": "1",
+    "GATEWAY_PASSWORD_MEMORY_KIB": "1024",
+    "GATEWAY_PASSWORD_PARALLELISM": "1",
+}
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveProcess:
+    """One running process: its name, module, URL and log file."""
+
+    name: str
+    module: str
+    port: int
+    log_path: Path
+    popen: subprocess.Popen[bytes] | None = None
+    _log: IO[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        """Its base URL on loopback."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, env: Mapping[str, str]) -> None:
+        """Launch the process with its output going to its log file."""
+        self._log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", self.module],
+            cwd=REPO_ROOT,
+            env=dict(env),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        """The last lines the process wrote."""
+        if not self.log_path.exists():
+            return "(no output)"
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+    def log_records(self) -> list[dict[str, Any]]:
+        """The JSON log lines written so far (other lines skipped)."""
+        records: list[dict[str, Any]] = []
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("{"):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    continue
+        return records
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> int | None:
+        """SIGTERM, wait for a graceful exit, kill if it does not come; return the exit code."""
+        if self.popen is None:
+            return None
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        if self._log is not None:
+            self._log.close()
+        return self.popen.returncode
+
+
+@dataclass
+class LiveStack:
+    """The calendar service, the diary service and the gateway, running."""
+
+    calendar: LiveProcess
+    diary: LiveProcess
+    gateway: LiveProcess
+    workdir: Path
+    env: dict[str, str]
+
+    @property
+    def processes(self) -> tuple[LiveProcess, LiveProcess, LiveProcess]:
+        """All three, services first."""
+        return (self.calendar, self.diary, self.gateway)
+
+    @property
+    def graphql_url(self) -> str:
+        """The gateway's GraphQL endpoint."""
+        return f"{self.gateway.url}/graphql"
+
+    @property
+    def internal_token(self) -> str:
+        """The credential the gateway uses with the services."""
+        return self.env["FC_INTERNAL_TOKEN"]
+
+    def logs(self) -> str:
+        """Each process's recent output, for a failure report."""
+        return "\n\n".join(
+            f"--- {p.name} ({p.log_path}) ---\n{p.log_tail()}" for p in self.processes
+        )
+
+    def stop(self) -> dict[str, int | None]:
+        """Stop the gateway first (it calls the others), then the services."""
+        return {p.name: p.stop() for p in reversed(self.processes)}
+
+
+def stack_env(
+    workdir: Path, database_urls: Mapping[str, str], ports: Mapping[str, int]
+) -> dict[str, str]:
+    """The environment the three processes are configured by."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_", "GATEWAY_"))}
+    env = {k: v for k, v in env.items() if not k.startswith(("CALENDAR_", "DIARY_"))}
+    env.update(
+        {
+            "PYTHONUNBUFFERED": "1",
+            "FC_ENVIRONMENT": "test",
+            "FC_LOG_FORMAT": "json",
+            "FC_LOG_LEVEL": "INFO",
+            "FC_DATA_DIR": str(workdir / "data"),
+            "FC_INTERNAL_TOKEN": secrets.token_urlsafe(32),
+            "FC_SHUTDOWN_TIMEOUT_S": "5",
+            "CALENDAR_PORT": str(ports["calendar"]),
+            "CALENDAR_DATABASE_URL": database_urls["calendar"],
+            "DIARY_PORT": str(ports["diary"]),
+            "DIARY_DATABASE_URL": database_urls["diary"],
+            "GATEWAY_PORT": str(ports["gateway"]),
+            "GATEWAY_DATABASE_URL": database_urls["gateway"],
+            "GATEWAY_CALENDAR_URL": f"http://127.0.0.1:{ports['calendar']}",
+            "GATEWAY_DIARY_URL": f"http://127.0.0.1:{ports['diary']}",
+            "GATEWAY_JWT_SECRET": secrets.token_urlsafe(48),
+            **FAST_PASSWORD_HASHING,
+        }
+    )
+    return env
+
+
+def start_stack(
+    workdir: Path, database_urls: Mapping[str, str], *, extra_env: Mapping[str, str] | None = None
+) -> LiveStack:
+    """Start the three processes on free ports and wait until each is ready."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    ports = {"calendar": free_port(), "diary": free_port(), "gateway": free_port()}
+    env = {**stack_env(workdir, database_urls, ports), **(extra_env or {})}
+    stack = LiveStack(
+        calendar=LiveProcess(
+            "calendar", "calendar_svc", ports["calendar"], workdir / "calendar.log"
+        ),
+        diary=LiveProcess("diary", "diary_svc", ports["diary"], workdir / "diary.log"),
+        gateway=LiveProcess("gateway", "graph_gateway", ports["gateway"], workdir / "gateway.log"),
+        workdir=workdir,
+        env=env,
+    )
+    for process in stack.processes:
+        process.start(env)
+    try:
+        wait_ready(stack.processes)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def wait_ready(processes: Sequence[LiveProcess], timeout: float = READY_TIMEOUT_S) -> None:
+    """Poll each `/health/ready` until 200; fail with its log if a process dies or times out."""
+    deadline = time.monotonic() + timeout
+    pending = list(processes)
+    with httpx.Client(timeout=2.0) as client:
+        while pending:
+            process = pending[0]
+            assert process.popen is not None
+            if process.popen.poll() is not None:
+                raise RuntimeError(
+                    f"{process.name} exited with {process.popen.returncode} before it was ready:\n"
+                    + process.log_tail()
+                )
+            try:
+                if client.get(f"{process.url}/health/ready").status_code == 200:
+                    pending.pop(0)
+                    continue
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"{process.name} was not ready after {timeout:.0f}s:\n" + process.log_tail()
+                )
+            time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class GraphQLResult:
+    """What the gateway answered: HTTP status, `data`, `errors`."""
+
+    status_code: int
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]]
+    response: httpx.Response
+
+    @property
+    def error_codes(self) -> list[str | None]:
+        """Each error's `extensions.code`, in order."""
+        return [(e.get("extensions") or {}).get("code") for e in self.errors]
+
+    def ok(self) -> dict[str, Any]:
+        """The data of a response without errors (fails the test otherwise)."""
+        assert self.status_code == 200, (self.status_code, self.response.text)
+        assert not self.errors, self.errors
+        assert self.data is not None
+        return self.data
+
+
+class GraphQLClient:
+    """POSTs GraphQL requests to the live gateway over one pooled httpx client."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        self.http = http
+        self.url = url
+
+    async def execute(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        operation_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> GraphQLResult:
+        """Run one operation, with `Authorization: Bearer <token>` when a token is given."""
+        sent = {"Accept": "application/graphql-response+json, application/json;q=0.9"}
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        sent.update(headers or {})
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = dict(variables)
+        if operation_name is not None:
+            body["operationName"] = operation_name
+        response = await self.http.post(self.url, json=body, headers=sent)
+        payload = response.json()
+        return GraphQLResult(
+            status_code=response.status_code,
+            data=payload.get("data"),
+            errors=payload.get("errors") or [],
+            response=response,
+        )
+
+
+SIGN_UP = """
+mutation SignUp($email: String!, $password: String!, $displayName: String) {
+  signUp(email: $email, password: $password, displayName: $displayName) {
+    token
+    user { id email displayName }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class LiveUser:
+    """An account signed up through the gateway, with its token."""
+
+    id: str
+    email: str
+    password: str
+    token: str
+
+
+async def sign_up(client: GraphQLClient, *, display_name: str | None = None) -> LiveUser:
+    """Sign up a fresh account with a unique email."""
+    email = f"user-{secrets.token_hex(6)}@example.test"
+    password = secrets.token_urlsafe(16)
+    variables = {"email": email, "password": password, "displayName": display_name}
+    payload = (await client.execute(SIGN_UP, variables)).ok()["signUp"]
+    return LiveUser(
+        id=payload["user"]["id"], email=email, password=password, token=payload["token"]
+    )
