@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     StringConstraints,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
@@ -36,11 +37,11 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("datetime out of range") from exc
 
 
-def _forbid_nulls(model: SQLModel, fields: tuple[str, ...]) -> None:
-    """Refuse an explicit null for a field that cannot be cleared."""
-    for name in fields:
-        if name in model.model_fields_set and getattr(model, name) is None:
-            raise ValueError(f"{name} cannot be null")
+def _not_null(value: Any) -> Any:
+    """Refuse an explicit null for a field that cannot be cleared (absent is fine)."""
+    if value is None:
+        raise ValueError("cannot be null")
+    return value
 
 
 def _check_span(starts_at: datetime, ends_at: datetime) -> None:
@@ -56,10 +57,16 @@ _INPUT = SQLModelConfig(extra="forbid")
 
 UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Text = Annotated[str, AfterValidator(storable_text)]
-Title = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[Text, StringConstraints(max_length=5000)]
-Location = Annotated[Text, StringConstraints(max_length=300)]
-TagName = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+_Storable = AfterValidator(storable_text)
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _Storable
+]
+Description = Annotated[str, StringConstraints(max_length=5000), _Storable]
+Location = Annotated[str, StringConstraints(max_length=300), _Storable]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Storable
+]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(str.upper)]
 TagIds = Annotated[list[RowId], PydanticField(max_length=MAX_TAGS_PER_EVENT)]
 
@@ -90,10 +97,7 @@ class TagUpdate(SQLModel):
     name: TagName | None = None
     color: Color | None = None
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Self:
-        _forbid_nulls(self, ("name", "color"))
-        return self
+    _no_nulls = field_validator("name", "color")(_not_null)
 
 
 class Tag(TagBase, table=True):
@@ -145,10 +149,12 @@ class EventCreate(SQLModel):
     all_day: bool = False
     tag_ids: TagIds = PydanticField(default_factory=list)
 
-    @model_validator(mode="after")
-    def _valid_span(self) -> Self:
-        _check_span(self.starts_at, self.ends_at)
-        return self
+    @field_validator("ends_at")
+    @classmethod
+    def _valid_span(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        if "starts_at" in info.data:  # else starts_at failed and has its own error
+            _check_span(info.data["starts_at"], ends_at)
+        return ends_at
 
 
 class EventUpdate(SQLModel):
@@ -165,10 +171,7 @@ class EventUpdate(SQLModel):
     all_day: bool | None = None
     tag_ids: TagIds | None = None
 
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Self:
-        _forbid_nulls(self, ("title", "starts_at", "ends_at", "all_day", "tag_ids"))
-        return self
+    _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(_not_null)
 
     def changes(self) -> dict[str, Any]:
         """The event columns this update sets (tag links are handled apart)."""
@@ -234,11 +237,12 @@ class TimeRange(SQLModel):
     start: UtcDateTime
     end: UtcDateTime
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.end < self.start:
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: datetime, info: ValidationInfo) -> datetime:
+        if "start" in info.data and end < info.data["start"]:
             raise ValueError("end must not be before start")
-        return self
+        return end
 
 
 class RangesBody(SQLModel):

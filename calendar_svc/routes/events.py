@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from calendar_svc import queries
+from calendar_svc import event_reads, queries
 from calendar_svc.models import (
     EventCreate,
     EventPublic,
@@ -54,7 +54,7 @@ def list_events(
 ) -> Page[EventPublic]:
     """List the owner's events by start time, filtered, one keyset page at a time."""
     with db.read() as session:
-        return queries.list_events(
+        return event_reads.list_events(
             session=session,
             owner_id=caller.user_id,
             start=start,
@@ -70,7 +70,7 @@ def list_events(
 def get_events(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EventPublic]:
     """Read many events by id, in request order; null for a miss."""
     with db.read() as session:
-        events = queries.get_events(session=session, owner_id=caller.user_id, ids=body.ids)
+        events = event_reads.get_events(session=session, owner_id=caller.user_id, ids=body.ids)
     return Items[EventPublic](items=events)
 
 
@@ -80,7 +80,7 @@ def events_overlapping(
 ) -> Results[list[EventPublic]]:
     """For each time range, the owner's events overlapping it, in request order."""
     with db.read() as session:
-        results = queries.events_overlapping(
+        results = event_reads.events_overlapping(
             session=session, owner_id=caller.user_id, ranges=body.ranges
         )
     return Results[list[EventPublic]](results=results)
@@ -92,7 +92,7 @@ def events_by_tag(
 ) -> Results[Page[EventPublic]]:
     """For each tag request, one page of the owner's events carrying that tag."""
     with db.read() as session:
-        pages = queries.events_by_tag(
+        pages = event_reads.events_by_tag(
             session=session, owner_id=caller.user_id, requests=body.requests
         )
     return Results[Page[EventPublic]](results=pages)
@@ -102,7 +102,7 @@ def events_by_tag(
 def get_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> EventPublic:
     """Read one event with its tags."""
     with db.read() as session:
-        return queries.get_event(session=session, owner_id=caller.user_id, event_id=event_id)
+        return event_reads.get_event(session=session, owner_id=caller.user_id, event_id=event_id)
 
 
 @router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))
