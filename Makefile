@@ -67,8 +67,9 @@ migrate: venv ## Apply every process's migrations to the configured databases
 seed: venv ## Seed the demo account and a month of demo data (idempotent)
 	$(PY) -m scripts.seed
 
-bench: venv ## Benchmark the gateway against the direct service calls
-	$(PY) -m bench.run
+bench: venv ## Benchmark the gateway against the direct service calls (BENCH_ARGS=--quick)
+	@bash scripts/install-wrk.sh
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 gc: venv ## Remove image files that no metadata row refers to
 	$(PY) -m diary_svc.gc

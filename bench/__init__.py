@@ -1,0 +1,1 @@
+"""`make bench`: drive the whole system with wrk; weigh the gateway's cost against the services'."""
