@@ -56,10 +56,10 @@ class QueryLimits:
     max_tokens: int = 2_000
     max_depth: int = 12
     max_aliases: int = 30
-    max_cost: int = 10_000
+    max_cost: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100
-    list_factor: int = 10
+    list_factor: int = 5
 
 
 class QueryTooComplexError(GraphQLError):
