@@ -1,0 +1,61 @@
+"""Gateway settings, read from `GATEWAY_*` (and the shared `FC_*`) variables."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from fc_common.settings import CommonSettings
+
+DEV_JWT_SECRET = "dev-jwt-secret-change-me-not-for-production"  # noqa: S105 - the refused default
+MIN_PRODUCTION_SECRET_LENGTH = 32
+MIN_PRODUCTION_PASSWORD_MEMORY_KIB = 19_456  # OWASP's floor for argon2id
+
+
+class GatewaySettings(CommonSettings):
+    """Where the gateway listens, its accounts database, the services it calls and its tokens."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", populate_by_name=True, extra="ignore")
+
+    port: int = Field(5000, ge=0, le=65535)
+    database_url: str = "sqlite:///./data/gateway.db"
+    calendar_url: str = "http://127.0.0.1:5001"
+    diary_url: str = "http://127.0.0.1:5002"
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_ttl_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+    jwt_issuer: str = "fortune-compass-gateway"
+    jwt_audience: str = "fortune-compass"
+
+    # argon2id cost (RFC 9106's second recommendation); tests lower it, production may not.
+    password_time_cost: int = Field(3, ge=1)
+    password_memory_kib: int = Field(65_536, ge=64)
+    password_parallelism: int = Field(4, ge=1)
+
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:4000"])
+
+    upstream_connect_timeout_s: float = Field(2.0, gt=0)
+    upstream_timeout_s: float = Field(10.0, gt=0)
+    upstream_max_connections: int = Field(100, ge=1)
+    upstream_max_keepalive: int = Field(20, ge=0)
+    readiness_timeout_s: float = Field(2.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_secrets(self) -> Self:
+        """Refuse a development or short JWT secret, or weak hashing, outside development."""
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment not in ("development", "test") and (
+            secret == DEV_JWT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "GATEWAY_JWT_SECRET must be set to a random secret of "
+                f"{MIN_PRODUCTION_SECRET_LENGTH}+ characters outside development"
+            )
+        if self.environment == "production" and (
+            self.password_memory_kib < MIN_PRODUCTION_PASSWORD_MEMORY_KIB
+            or self.password_time_cost < 2
+        ):
+            raise ValueError("GATEWAY_PASSWORD_* is below the argon2id floor for production")
+        return self
