@@ -1,0 +1,138 @@
+"""The gateway app: `create_app(settings)` wires accounts, the service clients and `/graphql`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import orjson
+from anyio import to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from fc_common.db import Database, create_db_engine
+from fc_common.health import CheckStatus
+from fc_common.migrations import upgrade_to_head
+from fc_common.service_app import install_common
+from graph_gateway.accounts.auth import Accounts
+from graph_gateway.accounts.passwords import Passwords
+from graph_gateway.accounts.tokens import Tokens
+from graph_gateway.clients.base import Upstream
+from graph_gateway.context import Services, get_context
+from graph_gateway.http import make_graphql_router
+from graph_gateway.schema import build_schema
+from graph_gateway.settings import GatewaySettings
+
+MIGRATIONS_DIR = Path(__file__).parent / "accounts" / "migrations"
+SERVICE_NAME = "graph_gateway"
+_STATUSES: frozenset[str] = frozenset({"ok", "degraded", "down"})
+
+
+def _http_client(
+    settings: GatewaySettings, base_url: str, transport: httpx.AsyncBaseTransport | None
+) -> httpx.AsyncClient:
+    """A pooled client for one service (keep-alive, bounded connections, timeouts)."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        transport=transport,
+        timeout=httpx.Timeout(
+            settings.upstream_timeout_s, connect=settings.upstream_connect_timeout_s
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+        ),
+        follow_redirects=False,
+    )
+
+
+async def _service_readiness(http: httpx.AsyncClient, timeout_s: float) -> CheckStatus:
+    """A service's own readiness verdict; `down` when it cannot be asked."""
+    try:
+        response = await http.get("/health/ready", timeout=timeout_s)
+        status = orjson.loads(response.content).get("status")
+    except (httpx.HTTPError, orjson.JSONDecodeError, AttributeError):
+        return "down"
+    return status if status in _STATUSES else "down"
+
+
+def create_app(
+    settings: GatewaySettings,
+    *,
+    calendar_transport: httpx.AsyncBaseTransport | None = None,
+    diary_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the gateway; transports may be injected (tests wire the service apps in-process)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+        db = Database(create_db_engine(settings.database_url))
+        passwords = await to_thread.run_sync(
+            lambda: Passwords(
+                time_cost=settings.password_time_cost,
+                memory_kib=settings.password_memory_kib,
+                parallelism=settings.password_parallelism,
+            )
+        )
+        tokens = Tokens(
+            secret=settings.jwt_secret.get_secret_value(),
+            ttl=timedelta(minutes=settings.jwt_ttl_minutes),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+        internal_token = settings.internal_token.get_secret_value()
+        async with AsyncExitStack() as stack:
+            stack.callback(db.dispose)
+            calendar_http = await stack.enter_async_context(
+                _http_client(settings, settings.calendar_url, calendar_transport)
+            )
+            diary_http = await stack.enter_async_context(
+                _http_client(settings, settings.diary_url, diary_transport)
+            )
+            app.state.db = db
+            app.state.services = Services(
+                accounts=Accounts(db=db, passwords=passwords, tokens=tokens),
+                calendar=Upstream(
+                    name="calendar", http=calendar_http, internal_token=internal_token
+                ),
+                diary=Upstream(name="diary", http=diary_http, internal_token=internal_token),
+            )
+            yield
+
+    app = FastAPI(
+        title="Fortune Compass gateway",
+        summary="One GraphQL endpoint over the calendar and diary services.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    async def readiness() -> dict[str, CheckStatus]:
+        services: Services = app.state.services
+        db: Database = app.state.db
+        database_ok, calendar, diary = await asyncio.gather(
+            to_thread.run_sync(db.ping),
+            _service_readiness(services.calendar.http, settings.readiness_timeout_s),
+            _service_readiness(services.diary.http, settings.readiness_timeout_s),
+        )
+        return {"database": "ok" if database_ok else "down", "calendar": calendar, "diary": diary}
+
+    install_common(app, settings, service=SERVICE_NAME, readiness=readiness)
+    # Outermost, so even a refused (413) or failed response carries the CORS headers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["authorization", "content-type", "x-request-id", "apollo-require-preflight"],
+        expose_headers=["x-request-id", "retry-after"],
+        max_age=600,
+    )
+    schema = build_schema(settings)
+    app.include_router(make_graphql_router(schema, context_getter=get_context, settings=settings))
+    return app

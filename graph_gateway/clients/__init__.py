@@ -1,0 +1,1 @@
+"""Typed clients for the calendar and diary services over one shared, pooled httpx client each."""

@@ -1,0 +1,123 @@
+"""The one method every upstream call goes through: headers, JSON, and error translation.
+
+Service answers become gateway errors here: 404 → `NotFoundError`, 409/422/400 →
+`BadUserInputError` naming the GraphQL input field, 413 → `PayloadTooLargeError`; transport
+failures, timeouts, 5xx and unreadable answers → `ServiceUnavailableError`. A 401 means the
+internal credential is misconfigured: a bug, so it surfaces as an unexpected (masked) error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+import structlog
+
+from fc_common.request_context import current_request_id
+from graph_gateway.errors import (
+    BadUserInputError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServiceUnavailableError,
+)
+
+log = structlog.get_logger("graph_gateway.upstream")
+
+T = TypeVar("T")
+
+JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+
+
+class UpstreamMisconfiguredError(RuntimeError):
+    """A service refused the gateway itself (wrong internal token, unexpected status)."""
+
+
+def graphql_field(service_field: str | None) -> str | None:
+    """The GraphQL input name for a service's field (`tag_ids` → `tagIds`, `requests.0.after`
+    → `after`)."""
+    if not service_field:
+        return None
+    parts = [p for p in service_field.split(".") if not p.isdigit()]
+    if not parts:
+        return None
+    head, *rest = parts[-1].split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+class Upstream:
+    """One backing service: its name, its pooled client and the internal credential."""
+
+    def __init__(self, *, name: str, http: httpx.AsyncClient, internal_token: str) -> None:
+        self.name = name
+        self.http = http
+        self._internal_token = internal_token
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        user_id: int,
+        body: object = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one request acting for `user_id`; the decoded JSON answer (None for 204)."""
+        headers = {
+            **JSON_HEADERS,
+            "x-internal-token": self._internal_token,
+            "x-user-id": str(user_id),
+        }
+        request_id = current_request_id()
+        if request_id != "-":
+            headers["x-request-id"] = request_id
+        content = orjson.dumps(body) if body is not None else None
+        try:
+            response = await self.http.request(
+                method, path, content=content, params=params, headers=headers
+            )
+        except httpx.RequestError as exc:
+            log.warning("upstream call failed", service=self.name, path=path, error=repr(exc))
+            raise ServiceUnavailableError(self.name) from exc
+        return self._answer(response, path)
+
+    def read(self, parse: Callable[[Any], T], raw: Any) -> T:
+        """Read a decoded answer with `parse`; an undocumented shape is SERVICE_UNAVAILABLE."""
+        try:
+            return parse(raw)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.error("upstream answer has an unexpected shape", service=self.name, error=repr(exc))
+            raise ServiceUnavailableError(self.name) from exc
+
+    def _answer(self, response: httpx.Response, path: str) -> Any:
+        status = response.status_code
+        if status == 204:
+            return None
+        if status < 300:
+            try:
+                return orjson.loads(response.content)
+            except orjson.JSONDecodeError as exc:
+                log.error("upstream answered non-JSON", service=self.name, path=path)
+                raise ServiceUnavailableError(self.name) from exc
+        if status >= 500:
+            log.warning("upstream failed", service=self.name, path=path, status=status)
+            raise ServiceUnavailableError(self.name)
+        raise self._refusal(response, path)
+
+    def _refusal(self, response: httpx.Response, path: str) -> Exception:
+        """The gateway error for a service's 4xx answer."""
+        try:
+            error = orjson.loads(response.content)
+            code, message, field = str(error["code"]), str(error["message"]), error.get("field")
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            code, message, field = "UNKNOWN", "Request refused", None
+        status = response.status_code
+        if status == 404 and code == "NOT_FOUND":
+            return NotFoundError(message)
+        if status in (400, 409, 422):
+            return BadUserInputError(message, field=graphql_field(field))
+        if status == 413:
+            return PayloadTooLargeError(message)
+        log.error("upstream refused the gateway", service=self.name, path=path, status=status)
+        return UpstreamMisconfiguredError(f"{self.name} answered {status} {code}")

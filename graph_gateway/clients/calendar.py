@@ -1,0 +1,125 @@
+"""Typed client of the calendar service (tags and events), acting for one user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.records import (
+    EventRecord,
+    Json,
+    PageRecord,
+    TagRecord,
+    event_from_json,
+    items_from_json,
+    page_from_json,
+    results_from_json,
+    tag_from_json,
+)
+
+
+def _events(raw: list[Json]) -> list[EventRecord]:
+    return [event_from_json(e) for e in raw]
+
+
+class CalendarClient:
+    """The calendar service's routes as typed methods; every call is scoped to `user_id`."""
+
+    def __init__(self, upstream: Upstream, *, user_id: int) -> None:
+        self._upstream = upstream
+        self._user_id = user_id
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
+
+    # --- tags --------------------------------------------------------------------------------
+
+    async def list_tags(self) -> list[TagRecord]:
+        """All the user's tags, by name."""
+        raw = await self._call("GET", "/tags")
+        return self._upstream.read(lambda r: [tag_from_json(t) for t in r["items"]], raw)
+
+    async def get_tags(self, ids: Sequence[int]) -> list[TagRecord | None]:
+        """Tags by id in order, None for a miss or another user's tag."""
+        raw = await self._call("POST", "/tags/batch", body={"ids": list(ids)})
+        return self._upstream.read(partial(items_from_json, item=tag_from_json), raw)
+
+    async def create_tag(self, *, name: str, color: str) -> TagRecord:
+        """Create a tag; a taken name is BAD_USER_INPUT on `name`."""
+        raw = await self._call("POST", "/tags", body={"name": name, "color": color})
+        return self._upstream.read(tag_from_json, raw)
+
+    async def update_tag(self, tag_id: int, *, changes: Json) -> TagRecord:
+        """Rename or recolor a tag; NOT_FOUND if it is not the user's."""
+        raw = await self._call("PATCH", f"/tags/{tag_id}", body=changes)
+        return self._upstream.read(tag_from_json, raw)
+
+    async def delete_tag(self, tag_id: int) -> None:
+        """Delete a tag and its event links; NOT_FOUND if it is not the user's."""
+        await self._call("DELETE", f"/tags/{tag_id}")
+
+    # --- events ------------------------------------------------------------------------------
+
+    async def get_events(self, ids: Sequence[int]) -> list[EventRecord | None]:
+        """Events by id in order, None for a miss or another user's event."""
+        raw = await self._call("POST", "/events/batch", body={"ids": list(ids)})
+        return self._upstream.read(partial(items_from_json, item=event_from_json), raw)
+
+    async def list_events(
+        self,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        tag_id: int | None,
+        search: str | None,
+        first: int,
+        after: str | None,
+    ) -> PageRecord[EventRecord]:
+        """One page of the user's events overlapping `[start, end)`, by start time."""
+        params = {"first": str(first)}
+        if start is not None:
+            params["from"] = start.isoformat()
+        if end is not None:
+            params["to"] = end.isoformat()
+        if tag_id is not None:
+            params["tag_id"] = str(tag_id)
+        if search is not None:
+            params["search"] = search
+        if after is not None:
+            params["after"] = after
+        raw = await self._call("GET", "/events", params=params)
+        return self._upstream.read(partial(page_from_json, item=event_from_json), raw)
+
+    async def create_event(self, data: Json) -> EventRecord:
+        """Create an event; invalid fields are BAD_USER_INPUT naming them."""
+        raw = await self._call("POST", "/events", body=data)
+        return self._upstream.read(event_from_json, raw)
+
+    async def update_event(self, event_id: int, *, changes: Json) -> EventRecord:
+        """Change some fields of an event; NOT_FOUND if it is not the user's."""
+        raw = await self._call("PATCH", f"/events/{event_id}", body=changes)
+        return self._upstream.read(event_from_json, raw)
+
+    async def delete_event(self, event_id: int) -> None:
+        """Delete an event; NOT_FOUND if it is not the user's."""
+        await self._call("DELETE", f"/events/{event_id}")
+
+    async def events_overlapping(
+        self, ranges: Sequence[tuple[datetime, datetime]]
+    ) -> list[list[EventRecord]]:
+        """For each `[start, end)` range, the user's events overlapping it."""
+        body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
+        raw = await self._call("POST", "/events/overlapping", body=body)
+        return self._upstream.read(partial(results_from_json, result=_events), raw)
+
+    async def events_by_tag(
+        self, requests: Sequence[tuple[int, int, str | None]]
+    ) -> list[PageRecord[EventRecord]]:
+        """For each `(tag_id, first, after)`, one page of the events carrying that tag."""
+        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
+        raw = await self._call("POST", "/events/by-tag", body=body)
+        page = partial(page_from_json, item=event_from_json)
+        return self._upstream.read(partial(results_from_json, result=page), raw)

@@ -1,0 +1,99 @@
+"""Typed client of the diary service (entries), acting for one user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.records import (
+    EntryRecord,
+    Json,
+    PageRecord,
+    entry_from_json,
+    items_from_json,
+    page_from_json,
+    results_from_json,
+)
+
+
+def _entries(raw: list[Json]) -> list[EntryRecord]:
+    return [entry_from_json(e) for e in raw]
+
+
+class DiaryClient:
+    """The diary service's routes as typed methods; every call is scoped to `user_id`."""
+
+    def __init__(self, upstream: Upstream, *, user_id: int) -> None:
+        self._upstream = upstream
+        self._user_id = user_id
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
+
+    async def get_entries(self, ids: Sequence[int]) -> list[EntryRecord | None]:
+        """Entries by id in order, None for a miss or another user's entry."""
+        raw = await self._call("POST", "/entries/batch", body={"ids": list(ids)})
+        return self._upstream.read(partial(items_from_json, item=entry_from_json), raw)
+
+    async def list_entries(
+        self,
+        *,
+        start: date | None,
+        end: date | None,
+        mood: str | None,
+        tag_id: int | None,
+        first: int,
+        after: str | None,
+    ) -> PageRecord[EntryRecord]:
+        """One page of the user's entries dated within `[start, end]`, by date."""
+        params = {"first": str(first)}
+        if start is not None:
+            params["from"] = start.isoformat()
+        if end is not None:
+            params["to"] = end.isoformat()
+        if mood is not None:
+            params["mood"] = mood
+        if tag_id is not None:
+            params["tag_id"] = str(tag_id)
+        if after is not None:
+            params["after"] = after
+        raw = await self._call("GET", "/entries", params=params)
+        return self._upstream.read(partial(page_from_json, item=entry_from_json), raw)
+
+    async def create_entry(self, data: Json) -> EntryRecord:
+        """Write an entry; invalid fields are BAD_USER_INPUT naming them."""
+        raw = await self._call("POST", "/entries", body=data)
+        return self._upstream.read(entry_from_json, raw)
+
+    async def update_entry(self, entry_id: int, *, changes: Json) -> EntryRecord:
+        """Change some fields of an entry; NOT_FOUND if it is not the user's."""
+        raw = await self._call("PATCH", f"/entries/{entry_id}", body=changes)
+        return self._upstream.read(entry_from_json, raw)
+
+    async def delete_entry(self, entry_id: int) -> None:
+        """Delete an entry with its images; NOT_FOUND if it is not the user's."""
+        await self._call("DELETE", f"/entries/{entry_id}")
+
+    async def entries_by_date_range(
+        self, ranges: Sequence[tuple[date, date]]
+    ) -> list[list[EntryRecord]]:
+        """For each inclusive `[start, end]` date range, the user's entries dated within it."""
+        body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
+        raw = await self._call("POST", "/entries/by-date-range", body=body)
+        return self._upstream.read(partial(results_from_json, result=_entries), raw)
+
+    async def entries_by_tag(
+        self, requests: Sequence[tuple[int, int, str | None]]
+    ) -> list[PageRecord[EntryRecord]]:
+        """For each `(tag_id, first, after)`, one page of the entries carrying that tag."""
+        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
+        raw = await self._call("POST", "/entries/by-tag", body=body)
+        page = partial(page_from_json, item=entry_from_json)
+        return self._upstream.read(partial(results_from_json, result=page), raw)
+
+    async def forget_tag(self, tag_id: int) -> None:
+        """Remove a deleted tag's id from all the user's entries (idempotent)."""
+        await self._call("DELETE", f"/tags/{tag_id}")

@@ -1,0 +1,70 @@
+"""The typed per-request context: who is asking, the clients acting for them, the loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from fastapi import Request
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from graph_gateway.accounts.auth import Accounts
+from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.calendar import CalendarClient
+from graph_gateway.clients.diary import DiaryClient
+from graph_gateway.errors import UnauthenticatedError
+from graph_gateway.loaders import Loaders
+
+TOKEN_HINT = "Authentication required: send the header `Authorization: Bearer <token>`"  # noqa: S105 - a message
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the gateway talks to, built once in the app's lifespan."""
+
+    accounts: Accounts
+    calendar: Upstream
+    diary: Upstream
+
+
+class GatewayContext(BaseContext):
+    """One request's context; the user is known only once a resolver asks for it."""
+
+    def __init__(self, *, services: Services, authorization: str | None) -> None:
+        super().__init__()
+        self.services = services
+        self.authorization = authorization
+
+    @cached_property
+    def user_id(self) -> int:
+        """The id of the user whose valid token came with the request, else UNAUTHENTICATED."""
+        scheme, _, token = (self.authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise UnauthenticatedError(TOKEN_HINT)
+        return self.services.accounts.tokens.verify(token.strip())
+
+    @cached_property
+    def calendar(self) -> CalendarClient:
+        """The calendar service, acting for the signed-in user."""
+        return CalendarClient(self.services.calendar, user_id=self.user_id)
+
+    @cached_property
+    def diary(self) -> DiaryClient:
+        """The diary service, acting for the signed-in user."""
+        return DiaryClient(self.services.diary, user_id=self.user_id)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders."""
+        return Loaders(calendar=self.calendar, diary=self.diary)
+
+
+Info = StrawberryInfo[GatewayContext, None]
+"""What every resolver receives."""
+
+
+async def get_context(request: Request) -> GatewayContext:
+    """Build the context for one GraphQL request (a FastAPI dependency)."""
+    services: Services = request.app.state.services
+    return GatewayContext(services=services, authorization=request.headers.get("authorization"))

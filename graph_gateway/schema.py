@@ -1,0 +1,51 @@
+"""The gateway's GraphQL schema: the root types, the extensions list, and error logging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from graph_gateway.errors import ErrorCodesExtension, log_errors
+from graph_gateway.mutations.accounts import AccountMutations
+from graph_gateway.mutations.diary import DiaryMutations
+from graph_gateway.mutations.events import EventMutations
+from graph_gateway.mutations.tags import TagMutations
+from graph_gateway.settings import GatewaySettings
+from graph_gateway.types.image import ImageMutations
+from graph_gateway.types.query import Query
+
+Mutation = merge_types(
+    "Mutation",
+    (AccountMutations, TagMutations, EventMutations, DiaryMutations, ImageMutations),
+)
+
+
+class GatewaySchema(strawberry.Schema):
+    """Strawberry's schema, logging errors our way: user errors quietly, bugs with tracebacks."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what deserves it (called before `ErrorCodesExtension` rewrites the errors)."""
+        log_errors(errors)
+
+
+def schema_extensions(settings: GatewaySettings) -> list[type[SchemaExtension] | Any]:
+    """Every schema extension, in order. Hooks exit in reverse order, so the error codes come
+    first: they see every error the others add."""
+    del settings  # the limits extensions read theirs from here
+    return [ErrorCodesExtension]
+
+
+def build_schema(settings: GatewaySettings) -> GatewaySchema:
+    """The schema served at `/graphql`."""
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=schema_extensions(settings),
+    )

@@ -1,0 +1,1 @@
+"""The GraphQL types of the gateway's schema, one module per domain."""

@@ -1,0 +1,60 @@
+"""Checks the gateway makes on arguments before any upstream call: ids and page sizes."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import strawberry
+
+from fc_common.pagination import MAX_PAGE_SIZE, MAX_ROW_ID
+from graph_gateway.errors import BadUserInputError, NotFoundError
+
+DEFAULT_PAGE_SIZE = 20
+
+T = TypeVar("T")
+
+ABSENT = strawberry.UNSET
+"""The default of an optional argument the contract gives no default (`after: String`)."""
+
+
+def given(value: T | None) -> T | None:
+    """An optional argument's value, None when it was left out."""
+    return None if value is strawberry.UNSET else value
+
+
+def id_or_none(value: str) -> int | None:
+    """The row id a GraphQL `ID` names, or None when it cannot name any row."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    row_id = int(value)
+    return row_id if 1 <= row_id <= MAX_ROW_ID else None
+
+
+def input_id(value: str, *, field: str) -> int:
+    """The row id of an `ID` argument that filters or links; BAD_USER_INPUT on `field` if none."""
+    row_id = id_or_none(value)
+    if row_id is None:
+        raise BadUserInputError(f"{value!r} is not a valid id", field=field)
+    return row_id
+
+
+def input_ids(values: list[str], *, field: str) -> list[int]:
+    """Distinct row ids, in order, of an `[ID!]` argument; BAD_USER_INPUT on `field` if invalid."""
+    return list(dict.fromkeys(input_id(v, field=field) for v in values))
+
+
+def target_id(value: str, *, kind: str) -> int:
+    """The row id a mutation acts on; NOT_FOUND when it cannot name any row."""
+    row_id = id_or_none(value)
+    if row_id is None:
+        raise NotFoundError(f"No such {kind}")
+    return row_id
+
+
+def page_size(first: int | None) -> int:
+    """`first` if within 1..100 (null means the default); else BAD_USER_INPUT on `first`."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise BadUserInputError(f"first must be between 1 and {MAX_PAGE_SIZE}", field="first")
+    return first

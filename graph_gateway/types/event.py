@@ -1,0 +1,68 @@
+"""`Event`: something on the user's calendar, with its tags embedded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph_gateway.clients.records import EventRecord
+from graph_gateway.context import Info
+from graph_gateway.types.decorators import field
+from graph_gateway.types.tag import Tag
+
+if TYPE_CHECKING:
+    from graph_gateway.types.diary import DiaryEntry
+
+
+def span_dates(starts_at: datetime, ends_at: datetime) -> tuple[date, date]:
+    """The first and last UTC dates an event touches; an end at midnight is not a touch."""
+    last = ends_at - timedelta(microseconds=1) if ends_at > starts_at else ends_at
+    return starts_at.date(), last.date()
+
+
+@strawberry.type(description="Something on the user's calendar.")
+class Event:
+    """Something on the user's calendar."""
+
+    id: strawberry.ID = strawberry.field(description="The event's id.")
+    title: str = strawberry.field(description="What the event is (1–200 characters).")
+    description: str | None = strawberry.field(description="Notes about the event.")
+    location: str | None = strawberry.field(description="Where the event takes place.")
+    starts_at: datetime = strawberry.field(description="When the event starts (UTC).")
+    ends_at: datetime = strawberry.field(
+        description="When the event ends (UTC), not before it starts."
+    )
+    all_day: bool = strawberry.field(description="Whether the event fills whole days.")
+    tags: list[Tag] = strawberry.field(description="The event's tags, by name.")
+    created_at: datetime = strawberry.field(description="When the event was created.")
+    updated_at: datetime = strawberry.field(description="When the event last changed.")
+
+    @classmethod
+    def from_record(cls, record: EventRecord) -> Event:
+        """The GraphQL object for an event the calendar answered."""
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            title=record.title,
+            description=record.description,
+            location=record.location,
+            starts_at=record.starts_at,
+            ends_at=record.ends_at,
+            all_day=record.all_day,
+            tags=[Tag.from_record(t) for t in record.tags],
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+    @field("The user's diary entries dated within the event's span (UTC).")
+    async def diary_entries(
+        self, info: Info
+    ) -> list[Annotated[DiaryEntry, strawberry.lazy("graph_gateway.types.diary")]] | None:
+        """The user's diary entries dated within the event's span (UTC dates)."""
+        from graph_gateway.types.diary import DiaryEntry  # import cycle: diary imports this module
+
+        records = await info.context.loaders.entries_in_dates.load(
+            span_dates(self.starts_at, self.ends_at)
+        )
+        return [DiaryEntry.from_record(r) for r in records]

@@ -1,0 +1,152 @@
+"""`Query`: what the signed-in user can read. Root fields are nullable so one service's outage
+nulls only its own fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from graph_gateway.context import Info
+from graph_gateway.errors import UnauthenticatedError
+from graph_gateway.types.arguments import (
+    ABSENT,
+    DEFAULT_PAGE_SIZE,
+    given,
+    id_or_none,
+    input_id,
+    page_size,
+)
+from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
+from graph_gateway.types.day import Day, days_between, time_zone
+from graph_gateway.types.decorators import field
+from graph_gateway.types.diary import DiaryEntry
+from graph_gateway.types.enums import Mood
+from graph_gateway.types.event import Event
+from graph_gateway.types.tag import Tag
+from graph_gateway.types.user import User
+
+
+def _arg(description: str, name: str | None = None) -> object:
+    return strawberry.argument(description=description, name=name)
+
+
+FIRST = _arg("How many items to return (1–100).")
+AFTER = _arg("The `endCursor` of the previous page.")
+TAG_ID = _arg("Only those carrying this tag.")
+
+
+def _tag_filter(tag_id: strawberry.ID | None) -> int | None:
+    """The row id of a `tagId` filter, if one was given."""
+    chosen = given(tag_id)
+    return None if chosen is None else input_id(chosen, field="tagId")
+
+
+@strawberry.type(description="Read the signed-in user's account, calendar and diary.")
+class Query:
+    """Read the signed-in user's account, calendar and diary."""
+
+    @field("The signed-in user.")
+    async def me(self, info: Info) -> User | None:
+        """The signed-in user."""
+        user = await info.context.services.accounts.get_user(info.context.user_id)
+        if user is None:
+            raise UnauthenticatedError("The account of this token no longer exists")
+        return User.from_row(user)
+
+    @field("One of the user's events; null if there is no such event.")
+    async def event(
+        self, info: Info, id: Annotated[strawberry.ID, _arg("The event's id.")]
+    ) -> Event | None:
+        """One of the user's events by id."""
+        loaders = info.context.loaders
+        row_id = id_or_none(id)
+        record = None if row_id is None else await loaders.event.load(row_id)
+        return None if record is None else Event.from_record(record)
+
+    @field("The user's events by start time, filtered, a page at a time.")
+    async def events(
+        self,
+        info: Info,
+        from_: Annotated[
+            dt.datetime | None, _arg("Events overlapping from (inclusive).", "from")
+        ] = ABSENT,
+        to: Annotated[dt.datetime | None, _arg("Events overlapping up to (exclusive).")] = ABSENT,
+        tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
+        search: Annotated[str | None, _arg("Text in the title or description, any case.")] = ABSENT,
+        first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
+        after: Annotated[str | None, AFTER] = ABSENT,
+    ) -> EventConnection | None:
+        """The user's events by start time, filtered, a page at a time."""
+        page = await info.context.calendar.list_events(
+            start=given(from_),
+            end=given(to),
+            tag_id=_tag_filter(tag_id),
+            search=given(search),
+            first=page_size(first),
+            after=given(after),
+        )
+        return EventConnection.from_page(page)
+
+    @field("One of the user's tags; null if there is no such tag.")
+    async def tag(
+        self, info: Info, id: Annotated[strawberry.ID, _arg("The tag's id.")]
+    ) -> Tag | None:
+        """One of the user's tags by id."""
+        loaders = info.context.loaders
+        row_id = id_or_none(id)
+        record = None if row_id is None else await loaders.tag.load(row_id)
+        return None if record is None else Tag.from_record(record)
+
+    @field("All the user's tags, by name.")
+    async def tags(self, info: Info) -> list[Tag] | None:
+        """All the user's tags, by name."""
+        return [Tag.from_record(t) for t in await info.context.calendar.list_tags()]
+
+    @field("One of the user's diary entries; null if there is no such entry.")
+    async def diary_entry(
+        self, info: Info, id: Annotated[strawberry.ID, _arg("The entry's id.")]
+    ) -> DiaryEntry | None:
+        """One of the user's diary entries by id."""
+        loaders = info.context.loaders
+        row_id = id_or_none(id)
+        record = None if row_id is None else await loaders.entry.load(row_id)
+        return None if record is None else DiaryEntry.from_record(record)
+
+    @field("The user's diary entries by date, filtered, a page at a time.")
+    async def diary_entries(
+        self,
+        info: Info,
+        from_: Annotated[dt.date | None, _arg("Entries dated on or after.", "from")] = ABSENT,
+        to: Annotated[dt.date | None, _arg("Entries dated on or before.")] = ABSENT,
+        mood: Annotated[Mood | None, _arg("Only entries with this mood.")] = ABSENT,
+        tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
+        first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
+        after: Annotated[str | None, AFTER] = ABSENT,
+    ) -> DiaryEntryConnection | None:
+        """The user's diary entries by date, filtered, a page at a time."""
+        page = await info.context.diary.list_entries(
+            start=given(from_),
+            end=given(to),
+            mood=None if (chosen := given(mood)) is None else chosen.value,
+            tag_id=_tag_filter(tag_id),
+            first=page_size(first),
+            after=given(after),
+        )
+        return DiaryEntryConnection.from_page(page)
+
+    @field("Each day from `from` to `to` (inclusive, at most 62 days).")
+    def days(
+        self,
+        info: Info,
+        from_: Annotated[dt.date, _arg("The first local date.", "from")],
+        to: Annotated[dt.date, _arg("The last local date (inclusive).")],
+        time_zone_name: Annotated[
+            str | None,
+            _arg("The IANA time zone the days are local to, e.g. `Asia/Seoul`.", "timeZone"),
+        ] = "UTC",
+    ) -> list[Day] | None:
+        """Each local day in the range, with its events and diary entries."""
+        info.context.user_id  # noqa: B018 - refuse anonymous callers before any work
+        return days_between(from_, to, time_zone(time_zone_name or "UTC"))
