@@ -85,3 +85,12 @@ async def make_event(
     assert response.status_code == 201, response.text
     event: dict[str, Any] = response.json()
     return event
+
+
+@pytest.fixture
+async def bare_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client that sends no credential or user id unless a request adds them."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://calendar"
+    ) as http:
+        yield http
