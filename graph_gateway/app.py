@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import httpx
 import orjson
@@ -50,14 +52,24 @@ def _http_client(
     )
 
 
-async def _service_readiness(http: httpx.AsyncClient, timeout_s: float) -> CheckStatus:
-    """A service's own readiness verdict; `down` when it cannot be asked."""
+async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatus:
+    """A service's readiness: its own verdict, made worse by a slow answer or a tripped breaker.
+
+    A service that answers again while its breaker is still open is `degraded` until the next
+    real call closes the breaker (after the cool-down, one call probes it).
+    """
+    started = time.perf_counter()
     try:
-        response = await http.get("/health/ready", timeout=timeout_s)
+        response = await upstream.http.get("/health/ready", timeout=timeout_s)
         status = orjson.loads(response.content).get("status")
     except (httpx.HTTPError, orjson.JSONDecodeError, AttributeError):
         return "down"
-    return status if status in _STATUSES else "down"
+    if status not in _STATUSES:
+        return "down"
+    slow = time.perf_counter() - started >= upstream.breaker.slow_call_s
+    if status == "ok" and (slow or upstream.breaker.health() != "ok"):
+        return "degraded"
+    return cast(CheckStatus, status)
 
 
 def create_app(
@@ -67,6 +79,7 @@ def create_app(
     diary_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """Build the gateway; transports may be injected (tests wire the service apps in-process)."""
+    rate_limiter = settings.rate_limiter()  # connects lazily; closed when the lifespan ends
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,10 +111,22 @@ def create_app(
             app.state.services = Services(
                 accounts=Accounts(db=db, passwords=passwords, tokens=tokens),
                 calendar=Upstream(
-                    name="calendar", http=calendar_http, internal_token=internal_token
+                    name="calendar",
+                    http=calendar_http,
+                    internal_token=internal_token,
+                    breaker=settings.breaker("calendar"),
+                    retry=settings.retry_policy(),
                 ),
-                diary=Upstream(name="diary", http=diary_http, internal_token=internal_token),
+                diary=Upstream(
+                    name="diary",
+                    http=diary_http,
+                    internal_token=internal_token,
+                    breaker=settings.breaker("diary"),
+                    retry=settings.retry_policy(),
+                ),
             )
+            if rate_limiter is not None:
+                stack.push_async_callback(rate_limiter.aclose)
             yield
 
     app = FastAPI(
@@ -118,10 +143,18 @@ def create_app(
         db: Database = app.state.db
         database_ok, calendar, diary = await asyncio.gather(
             to_thread.run_sync(db.ping),
-            _service_readiness(services.calendar.http, settings.readiness_timeout_s),
-            _service_readiness(services.diary.http, settings.readiness_timeout_s),
+            _service_readiness(services.calendar, settings.readiness_timeout_s),
+            _service_readiness(services.diary, settings.readiness_timeout_s),
         )
-        return {"database": "ok" if database_ok else "down", "calendar": calendar, "diary": diary}
+        checks: dict[str, CheckStatus] = {
+            "database": "ok" if database_ok else "down",
+            "calendar": calendar,
+            "diary": diary,
+        }
+        if rate_limiter is not None:
+            # The limiter fails open when its store is gone: serving, but unprotected.
+            checks["rate_limits"] = "ok" if await rate_limiter.ping() else "degraded"
+        return checks
 
     install_common(app, settings, service=SERVICE_NAME, readiness=readiness)
     # Outermost, so even a refused (413) or failed response carries the CORS headers.
@@ -133,6 +166,6 @@ def create_app(
         expose_headers=["x-request-id", "retry-after"],
         max_age=600,
     )
-    schema = build_schema(settings)
+    schema = build_schema(settings, rate_limiter=rate_limiter)
     app.include_router(make_graphql_router(schema, context_getter=get_context, settings=settings))
     return app

@@ -122,7 +122,9 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
                 )
             return _error_response(error, chosen)
         if isinstance(response, GraphQLResult):
-            if chosen == GRAPHQL_RESPONSE_JSON and getattr(request.state, "request_error", False):
+            request_error = getattr(request.state, "request_error", False)
+            # A status set on purpose (429 from the rate limiter) stands.
+            if chosen == GRAPHQL_RESPONSE_JSON and request_error and response.status_code == 200:
                 response.status_code = 400
             response.headers["content-type"] = f"{chosen}; charset=utf-8"
         return response

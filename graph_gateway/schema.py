@@ -11,10 +11,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graph_gateway.errors import ErrorCodesExtension, log_errors
+from graph_gateway.hardening import guard_extensions
 from graph_gateway.mutations.accounts import AccountMutations
 from graph_gateway.mutations.diary import DiaryMutations
 from graph_gateway.mutations.events import EventMutations
 from graph_gateway.mutations.tags import TagMutations
+from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.image import ImageMutations
 from graph_gateway.types.query import Query
@@ -35,17 +37,22 @@ class GatewaySchema(strawberry.Schema):
         log_errors(errors)
 
 
-def schema_extensions(settings: GatewaySettings) -> list[type[SchemaExtension] | Any]:
+def schema_extensions(
+    settings: GatewaySettings, rate_limiter: RateLimiter | None = None
+) -> list[type[SchemaExtension] | Any]:
     """Every schema extension, in order. Hooks exit in reverse order, so the error codes come
-    first: they see every error the others add."""
-    del settings  # the limits extensions read theirs from here
-    return [ErrorCodesExtension]
+    early: they see every error the others add. Only the request guard precedes them: a request
+    it refuses (rate limit) must cost nothing else, and its error is already in final form."""
+    first, then = guard_extensions(settings, rate_limiter)
+    return [*first, ErrorCodesExtension, *then]
 
 
-def build_schema(settings: GatewaySettings) -> GatewaySchema:
+def build_schema(
+    settings: GatewaySettings, *, rate_limiter: RateLimiter | None = None
+) -> GatewaySchema:
     """The schema served at `/graphql`."""
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
-        extensions=schema_extensions(settings),
+        extensions=schema_extensions(settings, rate_limiter),
     )

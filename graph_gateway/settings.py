@@ -7,19 +7,22 @@ from typing import Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from fc_common.settings import CommonSettings
+from graph_gateway.hardening import HardeningSettings
 
 DEV_JWT_SECRET = "dev-jwt-secret-change-me-not-for-production"  # noqa: S105 - the refused default
 MIN_PRODUCTION_SECRET_LENGTH = 32
 MIN_PRODUCTION_PASSWORD_MEMORY_KIB = 19_456  # OWASP's floor for argon2id
 
 
-class GatewaySettings(CommonSettings):
+class GatewaySettings(HardeningSettings):
     """Where the gateway listens, its accounts database, the services it calls and its tokens."""
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5000, ge=0, le=65535)
+    # Roomy for JSON, so an over-long document is refused as QUERY_TOO_COMPLEX by
+    # GATEWAY_MAX_QUERY_CHARS rather than cut off as a body; uploads have their own limit.
+    max_body_bytes: int = Field(4 * 1_048_576, gt=0)
     database_url: str = "sqlite:///./data/gateway.db"
     calendar_url: str = "http://127.0.0.1:5001"
     diary_url: str = "http://127.0.0.1:5002"

@@ -4,6 +4,9 @@ Service answers become gateway errors here: 404 → `NotFoundError`, 409/422/400
 `BadUserInputError` naming the GraphQL input field, 413 → `PayloadTooLargeError`; transport
 failures, timeouts, 5xx and unreadable answers → `ServiceUnavailableError`. A 401 means the
 internal credential is misconfigured: a bug, so it surfaces as an unexpected (masked) error.
+
+Every call goes through the service's circuit breaker (an open one fails fast with
+`SERVICE_UNAVAILABLE`), within the request's deadline; reads are retried with backoff, writes never.
 """
 
 from __future__ import annotations
@@ -22,12 +25,22 @@ from graph_gateway.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
 )
+from graph_gateway.resilience import (
+    CircuitBreaker,
+    CircuitOpenError,
+    DeadlineExceededError,
+    RetryPolicy,
+    call_with_resilience,
+)
 
 log = structlog.get_logger("graph_gateway.upstream")
 
 T = TypeVar("T")
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+
+# The POST routes that only read (batch reads and lookups in docs/internal-api.md): retryable.
+READ_ONLY_POST_SUFFIXES = ("/batch", "/overlapping", "/by-tag", "/by-date-range")
 
 
 class UpstreamMisconfiguredError(RuntimeError):
@@ -47,12 +60,22 @@ def graphql_field(service_field: str | None) -> str | None:
 
 
 class Upstream:
-    """One backing service: its name, its pooled client and the internal credential."""
+    """One backing service: its name, its pooled client, the internal credential, its breaker."""
 
-    def __init__(self, *, name: str, http: httpx.AsyncClient, internal_token: str) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        http: httpx.AsyncClient,
+        internal_token: str,
+        breaker: CircuitBreaker | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.name = name
         self.http = http
         self._internal_token = internal_token
+        self.breaker = breaker or CircuitBreaker(name)
+        self.retry = retry
 
     async def call(
         self,
@@ -73,10 +96,21 @@ class Upstream:
         if request_id != "-":
             headers["x-request-id"] = request_id
         content = orjson.dumps(body) if body is not None else None
+        is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
         try:
-            response = await self.http.request(
-                method, path, content=content, params=params, headers=headers
+            response = await call_with_resilience(
+                lambda timeout: self.http.request(
+                    method, path, content=content, params=params, headers=headers, timeout=timeout
+                ),
+                breaker=self.breaker,
+                upstream_timeout=self.http.timeout,
+                retry=self.retry if is_read else None,
             )
+        except CircuitOpenError as exc:
+            raise ServiceUnavailableError(self.name) from exc
+        except DeadlineExceededError as exc:
+            log.warning("request deadline exceeded", service=self.name, path=path)
+            raise ServiceUnavailableError(self.name) from exc
         except httpx.RequestError as exc:
             log.warning("upstream call failed", service=self.name, path=path, error=repr(exc))
             raise ServiceUnavailableError(self.name) from exc
