@@ -75,7 +75,10 @@ class RequestContextMiddleware:
         finally:
             if scope["path"] not in self.skip_log_paths:
                 client = scope.get("client")
+                # Outside the bound context by now: name the request id here, or the line that
+                # most needs it (the one a gateway request is traced across services by) lacks it.
                 line: dict[str, Any] = {
+                    "request_id": request_id,
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
