@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,7 +11,9 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 
-from diary_svc.routes import entries, tags
+from diary_svc.gc import sweep
+from diary_svc.images import MULTIPART_OVERHEAD_BYTES, ImageShelf
+from diary_svc.routes import entries, images, tags
 from diary_svc.settings import DiarySettings
 from fc_common import __version__
 from fc_common.db import Database, create_db_engine
@@ -18,6 +22,7 @@ from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+UPLOAD_PATH = re.compile(r"/entries/[0-9]+/images")
 
 
 def create_app(settings: DiarySettings) -> FastAPI:
@@ -27,6 +32,15 @@ def create_app(settings: DiarySettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
         app.state.db = Database(create_db_engine(settings.database_url))
+        # Orphans a crash left behind go before the first request can look for them.
+        await anyio.to_thread.run_sync(
+            lambda: sweep(
+                db=app.state.db,
+                shelf=app.state.images,
+                grace=dt.timedelta(seconds=settings.image_sweep_grace_s),
+                now=dt.datetime.now(dt.UTC),
+            )
+        )
         try:
             yield
         finally:
@@ -44,7 +58,16 @@ def create_app(settings: DiarySettings) -> FastAPI:
         reachable = await anyio.to_thread.run_sync(database.ping)
         return {"database": "ok" if reachable else "down"}
 
-    install_common(app, settings, service="diary_svc", readiness=readiness)
+    app.state.images = ImageShelf.from_settings(settings)
+    install_common(
+        app,
+        settings,
+        service="diary_svc",
+        readiness=readiness,
+        upload_limit=settings.max_image_bytes + MULTIPART_OVERHEAD_BYTES,
+        upload_path_prefix=UPLOAD_PATH,
+    )
     app.include_router(entries.router)
+    app.include_router(images.router)
     app.include_router(tags.router)
     return app

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from diary_svc.image_queries import images_by_entry
 from diary_svc.models import (
     DateRange,
     Entry,
@@ -86,14 +87,18 @@ def _tag_ids_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, l
 
 
 def _publish(session: Session, entries: Sequence[Entry]) -> list[EntryPublic]:
-    """Public shapes for entries (in the given order), their tag ids read in one query."""
-    tags = _tag_ids_by_entry(session, [e.id for e in entries if e.id is not None])
+    """Public shapes for entries (in the given order), their tag ids and images read in one
+    query each."""
+    entry_ids = [e.id for e in entries if e.id is not None]
+    tags = _tag_ids_by_entry(session, entry_ids)
+    images = images_by_entry(session=session, entry_ids=entry_ids)
     published: dict[int, EntryPublic] = {}
     for entry in entries:
         assert entry.id is not None
         if entry.id not in published:
             published[entry.id] = EntryPublic.model_validate(
-                entry, update={"tag_ids": tags.get(entry.id, [])}
+                entry,
+                update={"tag_ids": tags.get(entry.id, []), "images": images.get(entry.id, [])},
             )
     return [published[e.id] for e in entries if e.id is not None]
 

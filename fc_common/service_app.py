@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -24,18 +25,25 @@ def install_common(
     service: str,
     readiness: ReadinessCheck,
     upload_limit: int | None = None,
-    upload_path_prefix: str = "",
+    upload_path_prefix: str | re.Pattern[str] = "",
 ) -> None:
     """Add the shared middleware, error handlers and health routes to an app.
 
     Bodies are capped at `settings.max_body_bytes`, except multipart requests under
-    `upload_path_prefix`, which may carry up to `upload_limit` bytes.
+    `upload_path_prefix` (or whose path fully matches it, when it is a pattern), which may
+    carry up to `upload_limit` bytes.
     """
     app.state.internal_token = settings.internal_token.get_secret_value().encode()
     install_error_handlers(app)
 
     def limit_for(scope: Scope) -> int:
-        if upload_limit is not None and scope["path"].startswith(upload_path_prefix):
+        path: str = scope["path"]
+        is_upload_path = (
+            upload_path_prefix.fullmatch(path) is not None
+            if isinstance(upload_path_prefix, re.Pattern)
+            else path.startswith(upload_path_prefix)
+        )
+        if upload_limit is not None and is_upload_path:
             content_type = dict(scope["headers"]).get(b"content-type", b"")
             if content_type.startswith(b"multipart/form-data"):
                 return upload_limit

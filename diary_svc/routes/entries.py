@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from diary_svc import queries
+from diary_svc import image_queries, queries
+from diary_svc.images import ImageShelf
 from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate, Mood
 from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
 from fc_common.errors import NotFoundError, error_responses
@@ -134,9 +135,15 @@ def update_entry(
     response_class=Response,
     responses=error_responses(404),
 )
-def delete_entry(entry_id: EntryId, caller: CallerDep, db: DatabaseDep) -> None:
-    """Delete one of the caller's entries with its tag links."""
+def delete_entry(entry_id: EntryId, request: Request, caller: CallerDep, db: DatabaseDep) -> None:
+    """Delete one of the caller's entries with its tag links and images."""
     with db.write() as session:
+        image_keys = image_queries.entry_storage_keys(
+            session=session, owner_id=caller.user_id, entry_id=entry_id
+        )
         deleted = queries.delete_entry(session=session, owner_id=caller.user_id, entry_id=entry_id)
     if not deleted:
         raise _not_found()
+    # The rows went with the entry (ON DELETE CASCADE); their files go now.
+    shelf: ImageShelf = request.app.state.images
+    shelf.remove_files(image_keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,10 +32,11 @@ def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str,
 
 
 @pytest.fixture
-def settings(database_url: str) -> DiarySettings:
-    """Settings for a test app on its own fresh database."""
+def settings(database_url: str, tmp_path: Path) -> DiarySettings:
+    """Settings for a test app on its own fresh database and image folder."""
     return DiarySettings(
         database_url=database_url,
+        image_dir=tmp_path / "images",
         internal_token=TOKEN,
         environment="test",
         max_body_bytes=MAX_BODY_BYTES,

@@ -1,0 +1,90 @@
+"""`python -m diary_svc.gc` (also run at service start): remove image files no row refers to.
+
+A file is an orphan when no image row names it: a crash struck between storing it and
+committing its row, or between deleting a row and its file. Files younger than the grace
+period are left alone, since their upload may still be about to commit its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+from diary_svc import image_queries
+from diary_svc.images import ImageShelf
+from diary_svc.settings import DiarySettings
+from fc_common.db import Database, create_db_engine
+from fc_common.logging import configure_logging
+
+log = structlog.get_logger("diary.gc")
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    """What a sweep found and removed."""
+
+    kept: int
+    orphans_removed: int
+    temporaries_removed: int
+
+
+def sweep(*, db: Database, shelf: ImageShelf, grace: dt.timedelta, now: dt.datetime) -> SweepReport:
+    """Remove orphan files, unfinished writes and abandoned spooled uploads older than `grace`."""
+    cutoff = now - grace
+    # Keys are read before the store is listed: a row committed after this read belongs to a
+    # file written moments before, which the grace period protects.
+    with db.read() as session:
+        referenced = image_queries.referenced_storage_keys(session=session)
+    kept = removed = 0
+    for stored in shelf.store.scan():
+        if stored.key in referenced or stored.modified_at >= cutoff:
+            kept += 1
+            continue
+        shelf.store.delete(stored.key)
+        removed += 1
+        log.info("orphan image file removed", storage_key=stored.key, byte_size=stored.byte_size)
+    temporaries = shelf.store.remove_stale_temporaries(older_than=cutoff)
+    temporaries += _remove_stale_files(shelf.spool_dir, older_than=cutoff)
+    report = SweepReport(kept=kept, orphans_removed=removed, temporaries_removed=temporaries)
+    log.info(
+        "image sweep done",
+        kept=report.kept,
+        orphans_removed=report.orphans_removed,
+        temporaries_removed=report.temporaries_removed,
+    )
+    return report
+
+
+def _remove_stale_files(folder: Path, *, older_than: dt.datetime) -> int:
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.iterdir():
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        if path.is_file() and modified < older_than:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def main() -> None:
+    """Sweep the store the environment's settings name, once."""
+    settings = DiarySettings()
+    configure_logging(settings, service="diary_svc")
+    db = Database(create_db_engine(settings.database_url))
+    try:
+        sweep(
+            db=db,
+            shelf=ImageShelf.from_settings(settings),
+            grace=dt.timedelta(seconds=settings.image_sweep_grace_s),
+            now=dt.datetime.now(dt.UTC),
+        )
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
