@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
     BeforeValidator,
-    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -18,6 +17,7 @@ from pydantic import (
 from pydantic import (
     Field as PydanticField,
 )
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
@@ -91,6 +91,13 @@ def _iso_text(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """Accept an id as a JSON number only (`3` or `3.0`), never as text or a boolean."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    return value
+
+
 def _distinct(ids: list[int]) -> list[int]:
     """Drop repeated ids, keeping the first occurrence's order."""
     return list(dict.fromkeys(ids))
@@ -106,7 +113,7 @@ Content = Annotated[
     AfterValidator(_not_blank),
 ]
 TagIds = Annotated[
-    list[Annotated[RowId, Strict()]],
+    list[Annotated[RowId, BeforeValidator(_whole_number)]],
     PydanticField(max_length=MAX_TAGS_PER_ENTRY),
     AfterValidator(_distinct),
 ]
@@ -143,12 +150,13 @@ class EntryUpdate(SQLModel):
 
     model_config = _INPUT
 
-    date: EntryDate | None = None
+    # Absent means "keep"; null is refused, so the schema does not offer it.
+    date: EntryDate | SkipJsonSchema[None] = None
     title: Title | None = None
-    content: Content | None = None
+    content: Content | SkipJsonSchema[None] = None
     mood: Mood | None = None
     weather: Weather | None = None
-    tag_ids: TagIds | None = None
+    tag_ids: TagIds | SkipJsonSchema[None] = None
 
     @field_validator("date", "content", "tag_ids")
     @classmethod
@@ -179,25 +187,11 @@ class Entry(EntryBase, table=True):
     updated_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class ImagePublic(SQLModel):
-    """An image as the API shows it; its bytes are at `/images/{id}/content`."""
-
-    id: int
-    entry_id: int
-    content_type: str
-    byte_size: int
-    width: int | None
-    height: int | None
-    sha256: str
-    created_at: dt.datetime
-
-
 class EntryPublic(EntryBase):
-    """An entry as the API shows it, with its tag ids (ascending) and images (oldest first)."""
+    """An entry as the API shows it, with its tag ids (ascending)."""
 
     id: int
     tag_ids: list[int]
-    images: list[ImagePublic] = PydanticField(default_factory=list)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -236,26 +230,3 @@ class DateRangesBody(SQLModel):
     model_config = _INPUT
 
     ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)
-
-
-class DiaryImage(SQLModel, table=True):
-    """An image attached to an entry: where its cleaned bytes are stored and what they are."""
-
-    __tablename__ = "image"
-    __table_args__ = (
-        sa.Index("ix_image_entry_id_id", "entry_id", "id"),
-        sa.Index("ux_image_storage_key", "storage_key", unique=True),
-    )
-
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
-    entry_id: int = Field(
-        sa_type=ID_TYPE, foreign_key="entry.id", ondelete="CASCADE", nullable=False
-    )
-    storage_key: str = Field(sa_type=sa.String(64), nullable=False)
-    content_type: str = Field(sa_type=sa.String(32), nullable=False)
-    byte_size: int = Field(sa_type=sa.BigInteger, nullable=False)
-    width: int = Field(nullable=False)
-    height: int = Field(nullable=False)
-    sha256: str = Field(sa_type=sa.String(64), nullable=False)
-    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -1,0 +1,1 @@
+"""Helpers several suites share: services as real processes, schemathesis runs."""
