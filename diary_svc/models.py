@@ -187,11 +187,25 @@ class Entry(EntryBase, table=True):
     updated_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class ImagePublic(SQLModel):
+    """An image as the API shows it; its bytes are at `/images/{id}/content`."""
+
+    id: int
+    entry_id: int
+    content_type: str
+    byte_size: int
+    width: int | None
+    height: int | None
+    sha256: str
+    created_at: dt.datetime
+
+
 class EntryPublic(EntryBase):
-    """An entry as the API shows it, with its tag ids (ascending)."""
+    """An entry as the API shows it, with its tag ids (ascending) and images (oldest first)."""
 
     id: int
     tag_ids: list[int]
+    images: list[ImagePublic] = PydanticField(default_factory=list)
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -230,3 +244,26 @@ class DateRangesBody(SQLModel):
     model_config = _INPUT
 
     ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)
+
+
+class DiaryImage(SQLModel, table=True):
+    """An image attached to an entry: where its cleaned bytes are stored and what they are."""
+
+    __tablename__ = "image"
+    __table_args__ = (
+        sa.Index("ix_image_entry_id_id", "entry_id", "id"),
+        sa.Index("ux_image_storage_key", "storage_key", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    entry_id: int = Field(
+        sa_type=ID_TYPE, foreign_key="entry.id", ondelete="CASCADE", nullable=False
+    )
+    storage_key: str = Field(sa_type=sa.String(64), nullable=False)
+    content_type: str = Field(sa_type=sa.String(32), nullable=False)
+    byte_size: int = Field(sa_type=sa.BigInteger, nullable=False)
+    width: int = Field(nullable=False)
+    height: int = Field(nullable=False)
+    sha256: str = Field(sa_type=sa.String(64), nullable=False)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
