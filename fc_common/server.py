@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -9,7 +12,13 @@ from fc_common.settings import CommonSettings
 
 
 def serve(app: FastAPI, settings: CommonSettings) -> None:
-    """Serve until SIGINT/SIGTERM, then drain in-flight requests up to the shutdown deadline."""
+    """Serve until SIGINT/SIGTERM, then drain in-flight requests up to the shutdown deadline.
+
+    A drained shutdown is a success: exit 0. (uvicorn re-raises the stop signal once it has
+    shut down; with the default handlers in place that would kill the process, exit -15.)
+    """
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _exit_cleanly)
     uvicorn.run(
         app,
         host=settings.host,
@@ -22,3 +31,9 @@ def serve(app: FastAPI, settings: CommonSettings) -> None:
         server_header=False,
         proxy_headers=False,
     )
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    """Exit 0 on a stop signal uvicorn is not handling: before it starts, or after it drained."""
+    del signum, frame
+    raise SystemExit(0)
