@@ -73,10 +73,10 @@ class ImageShelf:
 
     @classmethod
     def from_settings(cls, settings: DiarySettings) -> ImageShelf:
-        """The shelf the settings describe: files under `image_dir`, uploads spooled beside."""
+        """The shelf the settings describe: files under `image_root`, uploads spooled beside."""
         return cls(
-            store=FileImageStore(settings.image_dir),
-            spool_dir=settings.image_dir / SPOOL_DIR_NAME,
+            store=FileImageStore(settings.image_root),
+            spool_dir=settings.image_root / SPOOL_DIR_NAME,
             limits=ImageLimits(max_pixels=settings.max_image_pixels),
             max_bytes=settings.max_image_bytes,
             max_per_entry=settings.max_images_per_entry,

@@ -19,7 +19,8 @@ class DiarySettings(CommonSettings):
     port: int = Field(5002, ge=0, le=65535)
     database_url: str = "sqlite:///./data/diary.db"
 
-    image_dir: Path = Path("./data/images")
+    # Unset: `images/` under FC_DATA_DIR (so `./data/images/` by default); see `image_root`.
+    image_dir: Path | None = None
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(50_000_000, gt=0)
     max_images_per_entry: int = Field(20, ge=1)
@@ -34,3 +35,8 @@ class DiarySettings(CommonSettings):
         if self.test_crash_after_file_write and self.environment != "test":
             raise ValueError("DIARY_TEST_CRASH_AFTER_FILE_WRITE is for FC_ENVIRONMENT=test only")
         return self
+
+    @property
+    def image_root(self) -> Path:
+        """The image store's folder: `DIARY_IMAGE_DIR`, else `images/` under the data folder."""
+        return self.image_dir if self.image_dir is not None else self.data_dir / "images"

@@ -27,7 +27,7 @@ SMALL_LIMIT = 256 * 1024
 
 def stored_files(settings: DiarySettings) -> list[Path]:
     """Every file under the image folder, spooled uploads and temporaries included."""
-    return sorted(p for p in settings.image_dir.rglob("*") if p.is_file())
+    return sorted(p for p in settings.image_root.rglob("*") if p.is_file())
 
 
 async def upload(
