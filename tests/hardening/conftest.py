@@ -50,10 +50,18 @@ async def client(hardening_stack: LiveStack) -> AsyncIterator[GraphQLClient]:
         yield GraphQLClient(http, hardening_stack.graphql_url)
 
 
+@pytest.fixture(scope="session")
+def seen_secrets() -> set[str]:
+    """Every password and token the hardening tests used: none may appear in any log."""
+    return set()
+
+
 @pytest.fixture
-async def member(client: GraphQLClient) -> LiveUser:
+async def member(client: GraphQLClient, seen_secrets: set[str]) -> LiveUser:
     """A freshly signed-up account on the hardening stack."""
-    return await sign_up(client, display_name="하드닝")
+    user = await sign_up(client, display_name="하드닝")
+    seen_secrets.update({user.password, user.token})
+    return user
 
 
 def request_lines(process: LiveProcess, request_id: str) -> list[dict[str, Any]]:
