@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -9,24 +10,36 @@ import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
 from pydantic import Field as PydanticField
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import UTCDateTime
 from fc_common.pagination import RowId
-from fc_common.text import storable_text
+from fc_common.text import NO_NUL_PATTERN, storable_text
 
 MAX_EVENT_SPAN = timedelta(days=366)
 MAX_TAGS_PER_EVENT = 50
 
 # Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
 ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_text(value: Any) -> Any:
+    """Accept only ISO 8601 text: pydantic would otherwise read numbers as Unix timestamps."""
+    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+        raise ValueError("expected an ISO 8601 datetime with an offset")
+    return value
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -38,7 +51,10 @@ def _to_utc(value: datetime) -> datetime:
 
 
 def _not_null(value: Any) -> Any:
-    """Refuse an explicit null for a field that cannot be cleared (absent is fine)."""
+    """Refuse an explicit null for a field that cannot be cleared (absent is fine).
+
+    Such fields are typed `X | SkipJsonSchema[None]`: optional in Python, not nullable in the API.
+    """
     if value is None:
         raise ValueError("cannot be null")
     return value
@@ -55,17 +71,21 @@ def _check_span(starts_at: datetime, ends_at: datetime) -> None:
 # Input models refuse unknown fields rather than silently dropping them.
 _INPUT = SQLModelConfig(extra="forbid")
 
-UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
 Text = Annotated[str, AfterValidator(storable_text)]
 _Storable = AfterValidator(storable_text)
 
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL_PATTERN),
+    _Storable,
 ]
-Description = Annotated[str, StringConstraints(max_length=5000), _Storable]
-Location = Annotated[str, StringConstraints(max_length=300), _Storable]
+Description = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL_PATTERN), _Storable]
+Location = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL_PATTERN), _Storable]
 TagName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Storable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_NUL_PATTERN),
+    _Storable,
 ]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(str.upper)]
 TagIds = Annotated[list[RowId], PydanticField(max_length=MAX_TAGS_PER_EVENT)]
@@ -94,8 +114,8 @@ class TagUpdate(SQLModel):
 
     model_config = _INPUT
 
-    name: TagName | None = None
-    color: Color | None = None
+    name: TagName | SkipJsonSchema[None] = None
+    color: Color | SkipJsonSchema[None] = None
 
     _no_nulls = field_validator("name", "color")(_not_null)
 
@@ -163,13 +183,13 @@ class EventUpdate(SQLModel):
 
     model_config = _INPUT
 
-    title: Title | None = None
+    title: Title | SkipJsonSchema[None] = None
     description: Description | None = None
     location: Location | None = None
-    starts_at: UtcDateTime | None = None
-    ends_at: UtcDateTime | None = None
-    all_day: bool | None = None
-    tag_ids: TagIds | None = None
+    starts_at: UtcDateTime | SkipJsonSchema[None] = None
+    ends_at: UtcDateTime | SkipJsonSchema[None] = None
+    all_day: bool | SkipJsonSchema[None] = None
+    tag_ids: TagIds | SkipJsonSchema[None] = None
 
     _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(_not_null)
 
@@ -230,19 +250,15 @@ class EventTagLink(SQLModel, table=True):
 
 
 class TimeRange(SQLModel):
-    """A half-open time range `[start, end)`; an event matches when it overlaps it."""
+    """A half-open time range `[start, end)`; an event matches when it overlaps it.
+
+    A range whose end precedes its start is empty, not an error: it matches nothing.
+    """
 
     model_config = _INPUT
 
     start: UtcDateTime
     end: UtcDateTime
-
-    @field_validator("end")
-    @classmethod
-    def _ordered(cls, end: datetime, info: ValidationInfo) -> datetime:
-        if "start" in info.data and end < info.data["start"]:
-            raise ValueError("end must not be before start")
-        return end
 
 
 class RangesBody(SQLModel):

@@ -14,10 +14,10 @@ from fc_common.errors import ValidationFailedError
 
 MAX_PAGE_SIZE = 100
 MAX_BATCH_SIZE = 1000
-MAX_ROW_ID = 2**63 - 1
+MAX_ROW_ID = 2**53 - 1
 
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
-"""A row id: a positive integer that fits a signed 64-bit column (larger ones can match nothing)."""
+"""A row id: a positive integer exact in a JSON number (a double), so every client reads it right."""
 
 T = TypeVar("T")
 

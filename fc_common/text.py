@@ -4,6 +4,9 @@ from __future__ import annotations
 
 LIKE_ESCAPE = "\\"
 
+NO_NUL_PATTERN = r"^[^\x00]*$"
+"""A JSON-schema pattern for text without NUL, so clients (and schemathesis) know the rule."""
+
 
 def storable_text(value: str) -> str:
     """Refuse text a database cannot hold as given: NUL characters and unpaired surrogates."""

@@ -20,6 +20,7 @@ from fc_common.errors import error_responses
 from fc_common.internal_auth import CallerDep
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
 from fc_common.service_app import DatabaseDep
+from fc_common.text import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -47,7 +48,10 @@ def list_events(
     end: Annotated[UtcDateTime | None, Query(alias="to", description="Up to (exclusive)")] = None,
     tag_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     search: Annotated[
-        Text | None, Query(max_length=200, description="Substring of title or description")
+        Text | None,
+        Query(
+            max_length=200, pattern=NO_NUL_PATTERN, description="Substring of title or description"
+        ),
     ] = None,
     first: Annotated[PageSize, Query()] = DEFAULT_PAGE_SIZE,
     after: Annotated[str | None, Query(max_length=512, description="A page's end_cursor")] = None,
