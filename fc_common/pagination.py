@@ -17,7 +17,7 @@ MAX_BATCH_SIZE = 1000
 MAX_ROW_ID = 2**53 - 1
 
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
-"""A row id: a positive integer exact in a JSON number (a double), so every client reads it right."""
+"""A row id: a positive integer that a JSON number (a double) carries exactly."""
 
 T = TypeVar("T")
 
