@@ -154,7 +154,10 @@ async def build_operations(dataset: Dataset, diary: httpx.AsyncClient) -> list[O
             name="event(id)",
             query=EVENT,
             variables=[{"id": str(i)} for i in ids],
-            floor=[FloorCall("calendar", [Call("GET", f"/events/{i}") for i in ids])],
+            # The gateway reads objects by id through its DataLoaders: the batch route.
+            floor=[
+                FloorCall("calendar", [Call("POST", "/events/batch", {"ids": [i]}) for i in ids])
+            ],
         )
     )
     for n in SCALING_SIZES:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,23 +23,20 @@ from typing import Any
 import httpx
 
 from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
-from bench.load import LoadShape, Sample, run_wrk, wrk_path
+from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
-from bench.operations import Operation, build_operations, write_request_file
+from bench.measure import Credentials, Plan, measure_operation
+from bench.operations import Operation, build_operations
 from bench.procs import REPO_ROOT, System, SystemConfig, running_system
-from bench.report import (
-    FloorResult,
-    OperationResult,
-    markdown_scaling,
-    markdown_table,
-    measured,
-    scaling,
-    targets,
-)
+from bench.profile import Profile, py_spy_path
+from bench.report import OperationResult, markdown_scaling, markdown_table, scaling, targets
 from bench.stats import BenchError
 from bench.upstream import count_upstream
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
+# The bench sends thousands of requests a second as one user: a per-user limit would refuse
+# nearly all of them, and measuring refusals is not measuring the gateway.
+GATEWAY_BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false"}
 
 
 def _say(message: str) -> None:
@@ -55,16 +55,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--tiny", action="store_true", help="a tiny dataset instead of the full one"
     )
     parser.add_argument("--only", default="", help="comma-separated operation names to run")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the gateway with py-spy in an extra run"
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--keep-workdir", action="store_true", help="keep the databases and logs for a look after"
+    )
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.quick:
         args.duration, args.warmup, args.runs = 1, 1, 1
     return args
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name).strip("-")
 
 
 async def _prepare(system: System, config: SystemConfig, size: DatasetSize) -> Dataset:
@@ -85,111 +87,129 @@ async def _operations(system: System, config: SystemConfig, dataset: Dataset) ->
 def _check_answer(operation: Operation, answer: dict[str, Any]) -> None:
     """The answer holds what the operation asked for (so a quick empty answer cannot pass)."""
     data = answer["data"]
+    if any(value is None for value in data.values()):
+        raise BenchError(f"{operation.name} answered null: {answer}")
     if operation.result_size is not None:
         got = len(data["events"]["edges"])
         if got != operation.result_size:
             raise BenchError(f"{operation.name} returned {got} events")
-    if any(value is None for value in data.values()):
-        raise BenchError(f"{operation.name} answered null: {answer}")
 
 
-def _measure(
+def _select(operations: list[Operation], only: str) -> list[Operation]:
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    if not names:
+        return operations
+    unknown = names - {op.name for op in operations}
+    if unknown:
+        known = ", ".join(op.name for op in operations)
+        raise BenchError(f"unknown operations {sorted(unknown)}; known: {known}")
+    return [op for op in operations if op.name in names]
+
+
+@contextmanager
+def _workdir(*, keep: bool) -> Iterator[Path]:
+    """A fresh folder for the databases, logs and request files; removed after unless kept."""
+    path = Path(tempfile.mkdtemp(prefix="fc-bench-"))
+    try:
+        yield path
+    finally:
+        if keep:
+            _say(f"databases and logs kept in {path}")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _profile_json(profile: Profile | None) -> dict[str, Any] | None:
+    return asdict(profile) if profile is not None else None
+
+
+def _count_phase(
+    system: System, config: SystemConfig, size: DatasetSize, only: str
+) -> tuple[Dataset, list[Operation], dict[str, dict[str, int]]]:
+    """Load the data, build the operations, and count each one's upstream calls."""
+    _say(f"loading the dataset ({size}) …")
+    dataset = asyncio.run(_prepare(system, config, size))
+    operations = _select(asyncio.run(_operations(system, config, dataset)), only)
+    token = asyncio.run(log_in(system.gateway.url))
+    upstream: dict[str, dict[str, int]] = {}
+    for operation in operations:
+        calls, answer = count_upstream(system, operation, token)
+        _check_answer(operation, answer)
+        upstream[operation.name] = {f"{svc} {route}": n for (svc, route), n in calls.items()}
+        _say(f"upstream calls of {operation.name}: {upstream[operation.name]}")
+    return dataset, operations, upstream
+
+
+def _measure_phase(
     system: System,
-    operation: Operation,
-    *,
     config: SystemConfig,
     dataset: Dataset,
-    token: str,
-    args: argparse.Namespace,
-) -> tuple[list[Sample], list[list[Sample]]]:
-    """Warm up, then interleave the gateway and the floor calls run by run."""
-    workdir = config.workdir / "requests"
-    workdir.mkdir(exist_ok=True)
-    slug = _slug(operation.name)
-    targets_ = [
-        (
-            system.gateway.url,
-            write_request_file(
-                workdir / f"{slug}-gateway.tsv",
-                operation.requests(),
-                {"Authorization": f"Bearer {token}"},
-            ),
+    operations: list[Operation],
+    upstream: dict[str, dict[str, int]],
+    plan: Plan,
+) -> tuple[list[OperationResult], dict[str, dict[str, Any] | None]]:
+    """Measure every operation and its floor on the running system."""
+    credentials = Credentials(
+        token=asyncio.run(log_in(system.gateway.url)),
+        internal_token=config.internal_token,
+        user_id=dataset.user_id,
+    )
+    results: list[OperationResult] = []
+    profiles: dict[str, dict[str, Any] | None] = {}
+    for operation in operations:
+        _say(f"measuring {operation.name} …")
+        result, profile = measure_operation(
+            system,
+            operation,
+            upstream=upstream[operation.name],
+            credentials=credentials,
+            workdir=config.workdir / "requests",
+            plan=plan,
         )
-    ]
-    internal = {"X-Internal-Token": config.internal_token, "X-User-Id": str(dataset.user_id)}
-    for i, call in enumerate(operation.floor):
-        path = write_request_file(workdir / f"{slug}-floor{i}.tsv", call.calls, internal)
-        targets_.append((system.services[call.service].url, path))
-    warm = LoadShape(args.connections, args.threads, args.warmup)
-    shape = LoadShape(args.connections, args.threads, args.duration)
-    for url, path in targets_:
-        run_wrk(base_url=url, request_file=path, shape=warm, processes=system.all)
-    gateway_runs: list[Sample] = []
-    floor_runs: list[list[Sample]] = [[] for _ in operation.floor]
-    for run in range(args.runs):
-        for index, (url, path) in enumerate(targets_):
-            sample = run_wrk(base_url=url, request_file=path, shape=shape, processes=system.all)
-            if index == 0:
-                gateway_runs.append(sample)
-                _say(
-                    f"  {operation.name} run {run + 1}/{args.runs}: {sample.wrk.rps:.0f} req/s, "
-                    f"gateway {sample.cpu_ms_per_request('gateway'):.2f} CPU ms/req"
-                )
-            else:
-                floor_runs[index - 1].append(sample)
-    return gateway_runs, floor_runs
+        results.append(result)
+        profiles[operation.name] = _profile_json(profile)
+    return results, profiles
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    """The whole bench; returns the machine-readable results."""
+def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]]:
+    """The whole bench: the machine-readable results and the per-operation figures.
+
+    `--quick` measures on the INFO-logging processes of the counting pass instead of restarting
+    them, which saves a restart and costs some accuracy: good enough for a smoke test.
+    """
     wrk_path()
+    if args.profile:
+        py_spy_path()
     size = DatasetSize.tiny() if args.tiny else DatasetSize()
-    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    plan = Plan(
+        warmup=LoadShape(args.connections, args.threads, args.warmup),
+        shape=LoadShape(args.connections, args.threads, args.duration),
+        runs=args.runs,
+        profile=args.profile,
+    )
+    log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="fc-bench-") as tmp:
-        config = SystemConfig(workdir=Path(tmp))
-        with running_system(config, log_level="INFO") as system:
-            _say(f"loading the dataset ({size}) …")
-            dataset = asyncio.run(_prepare(system, config, size))
-            operations = asyncio.run(_operations(system, config, dataset))
-            if only:
-                unknown = only - {op.name for op in operations}
-                if unknown:
-                    raise BenchError(f"unknown operations: {sorted(unknown)}")
-                operations = [op for op in operations if op.name in only]
-            token = asyncio.run(log_in(system.gateway.url))
-            upstream: dict[str, dict[str, int]] = {}
-            for operation in operations:
-                calls, answer = count_upstream(system, operation, token)
-                _check_answer(operation, answer)
-                upstream[operation.name] = {
-                    f"{svc} {route}": n for (svc, route), n in calls.items()
-                }
-                _say(f"upstream calls of {operation.name}: {upstream[operation.name]}")
-        results: list[OperationResult] = []
-        with running_system(config, log_level="WARNING") as system:
-            for operation in operations:
-                _say(f"measuring {operation.name} …")
-                token = asyncio.run(log_in(system.gateway.url))
-                gateway_runs, floor_runs = _measure(
-                    system, operation, config=config, dataset=dataset, token=token, args=args
+    with _workdir(keep=args.keep_workdir) as tmp:
+        config = SystemConfig(workdir=tmp)
+        with running_system(
+            config, log_level="INFO", extra_gateway_env=GATEWAY_BENCH_ENV
+        ) as system:
+            dataset, operations, upstream = _count_phase(system, config, size, args.only)
+            if args.quick:
+                results, profiles = _measure_phase(
+                    system, config, dataset, operations, upstream, plan
                 )
-                results.append(
-                    OperationResult(
-                        name=operation.name,
-                        upstream=upstream[operation.name],
-                        result_size=operation.result_size,
-                        gateway=measured(gateway_runs),
-                        floor=[
-                            FloorResult(call.service, call.route, measured(samples))
-                            for call, samples in zip(operation.floor, floor_runs, strict=True)
-                        ],
-                    )
+        if not args.quick:
+            with running_system(
+                config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
+            ) as system:
+                results, profiles = _measure_phase(
+                    system, config, dataset, operations, upstream, plan
                 )
-    return {
+    document = {
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
-        "command": " ".join(["python -m bench.run", *(args.argv or [])]),
+        "command": " ".join(["python -m bench.run", *args.argv]),
         "machine": machine_info(),
         "revision": git_revision(),
         "config": {
@@ -198,48 +218,59 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "runs": args.runs,
-            "statistic": "median of runs",
-            "environment": (
-                "FC_ENVIRONMENT=test, FC_LOG_LEVEL=WARNING, random secrets, fresh SQLite files"
-            ),
+            "statistic": "median of the runs, each figure on its own",
+            "environment": f"FC_ENVIRONMENT=test, FC_LOG_LEVEL={log_level}, random secrets, "
+            "fresh SQLite files, gateway rate limits off",
             "dataset": asdict(size),
         },
         "operations": [r.to_json() for r in results],
         "scaling": scaling(results),
         "targets": targets(results),
-        "_results": results,
     }
+    if args.profile:
+        document["gateway_profiles"] = profiles
+    return document, results
 
 
-def write_results(results: dict[str, Any], directory: Path) -> Path:
+def write_results(document: dict[str, Any], directory: Path) -> Path:
     """Write `<timestamp>.json` and `latest.json`; return the first."""
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.fromisoformat(results["started_at"]).strftime("%Y-%m-%dT%H-%M-%SZ")
-    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    stamp = datetime.fromisoformat(document["started_at"]).strftime("%Y-%m-%dT%H-%M-%SZ")
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     path = directory / f"{stamp}.json"
     path.write_text(text, encoding="utf-8")
     (directory / "latest.json").write_text(text, encoding="utf-8")
     return path
 
 
+def _print_profiles(profiles: dict[str, Any]) -> None:
+    for name, profile in profiles.items():
+        if profile is None:
+            continue
+        print(f"\ngateway profile of {name} ({profile['samples']} samples), top self time:")
+        for frame in profile["self_time"][:10]:
+            print(f"  {frame['share'] * 100:5.1f}%  {frame['frame']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the bench, print the tables, write the results; 1 on any failure."""
     args = _parse_args(argv)
     try:
-        results = run(args)
+        document, results = run(args)
     except BenchError as exc:
         _say(f"bench failed: {exc}")
         return 1
-    operation_results: list[OperationResult] = results.pop("_results")
-    print(markdown_table(operation_results))
-    if results["scaling"]:
+    print(markdown_table(results))
+    if document["scaling"]:
         print()
-        print(markdown_scaling(results["scaling"]))
+        print(markdown_scaling(document["scaling"]))
     print()
-    for name, target in results["targets"].items():
+    for name, target in document["targets"].items():
         print(f"{'MET    ' if target['met'] else 'NOT MET'} {name}: {target.get('figures', '')}")
-    path = write_results(results, args.results_dir)
-    print(f"\nresults: {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+    _print_profiles(document.get("gateway_profiles", {}))
+    path = write_results(document, args.results_dir)
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+    print(f"\nresults: {shown}")
     return 0
 
 

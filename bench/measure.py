@@ -1,0 +1,111 @@
+"""Measure one operation: warm up, then interleave gateway and floor runs; profile on request."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.load import LoadShape, Sample, run_wrk
+from bench.operations import Operation, write_request_file
+from bench.procs import System
+from bench.profile import Profile, finish_recording, start_recording
+from bench.report import FloorResult, OperationResult, measured
+
+PROFILE_DURATION_S = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How each target is driven, and what to measure and sample."""
+
+    warmup: LoadShape
+    shape: LoadShape
+    runs: int
+    profile: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """The headers a gateway request and a direct service request carry."""
+
+    token: str
+    internal_token: str
+    user_id: int
+
+    @property
+    def gateway(self) -> dict[str, str]:
+        """The main user's bearer token."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def internal(self) -> dict[str, str]:
+        """The internal credential and the main user's id, as the gateway sends them."""
+        return {"X-Internal-Token": self.internal_token, "X-User-Id": str(self.user_id)}
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-")
+
+
+def _profile_gateway(system: System, url: str, requests: Path, plan: Plan) -> Profile:
+    """One extra gateway run under py-spy (never counted in the figures: sampling costs CPU)."""
+    output = requests.with_suffix(".pyspy.txt")
+    shape = LoadShape(plan.shape.connections, plan.shape.threads, PROFILE_DURATION_S)
+    recorder = start_recording(system.gateway.pid, output, duration_s=PROFILE_DURATION_S)
+    run_wrk(base_url=url, request_file=requests, shape=shape, processes=system.all)
+    return finish_recording(recorder, output)
+
+
+def measure_operation(
+    system: System,
+    operation: Operation,
+    *,
+    upstream: dict[str, int],
+    credentials: Credentials,
+    workdir: Path,
+    plan: Plan,
+) -> tuple[OperationResult, Profile | None]:
+    """The operation through the gateway and each of its floor calls, median of `plan.runs`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    slug = _slug(operation.name)
+    gateway_file = write_request_file(
+        workdir / f"{slug}-gateway.tsv", operation.requests(), credentials.gateway
+    )
+    targets = [(system.gateway.url, gateway_file)]
+    for i, call in enumerate(operation.floor):
+        path = write_request_file(
+            workdir / f"{slug}-floor{i}.tsv", call.calls, credentials.internal
+        )
+        targets.append((system.services[call.service].url, path))
+    for url, path in targets:
+        run_wrk(base_url=url, request_file=path, shape=plan.warmup, processes=system.all)
+    # Runs alternate between the targets, so a slow drift of the machine hits all of them alike.
+    samples: list[list[Sample]] = [[] for _ in targets]
+    for run in range(plan.runs):
+        for index, (url, path) in enumerate(targets):
+            sample = run_wrk(
+                base_url=url, request_file=path, shape=plan.shape, processes=system.all
+            )
+            samples[index].append(sample)
+        gateway = samples[0][-1]
+        _say(
+            f"  run {run + 1}/{plan.runs}: {gateway.wrk.rps:.0f} req/s, gateway "
+            f"{gateway.cpu_ms_per_request('gateway'):.2f} CPU ms/request"
+        )
+    profile = _profile_gateway(system, *targets[0], plan) if plan.profile else None
+    result = OperationResult(
+        name=operation.name,
+        upstream=upstream,
+        result_size=operation.result_size,
+        gateway=measured(samples[0]),
+        floor=[
+            FloorResult(call.service, call.route, measured(call_samples))
+            for call, call_samples in zip(operation.floor, samples[1:], strict=True)
+        ],
+    )
+    return result, profile
