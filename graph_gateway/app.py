@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -25,12 +26,15 @@ from graph_gateway.accounts.passwords import Passwords
 from graph_gateway.accounts.tokens import Tokens
 from graph_gateway.clients.base import Upstream
 from graph_gateway.context import Services, get_context
-from graph_gateway.http import make_graphql_router
+from graph_gateway.http import GRAPHQL_PATH, make_graphql_router
+from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.images import image_router
 from graph_gateway.schema import build_schema
 from graph_gateway.settings import GatewaySettings
 
 MIGRATIONS_DIR = Path(__file__).parent / "accounts" / "migrations"
 SERVICE_NAME = "graph_gateway"
+UPLOAD_FRAMING_BYTES = 256 * 1024
 _STATUSES: frozenset[str] = frozenset({"ok", "degraded", "down"})
 
 
@@ -156,7 +160,17 @@ def create_app(
             checks["rate_limits"] = "ok" if await rate_limiter.ping() else "degraded"
         return checks
 
-    install_common(app, settings, service=SERVICE_NAME, readiness=readiness)
+    app.state.image_urls = ImageUrlSigner.from_settings(settings)
+    app.state.max_image_bytes = settings.max_image_bytes
+    install_common(
+        app,
+        settings,
+        service=SERVICE_NAME,
+        readiness=readiness,
+        # A multipart upload may carry the largest image plus the operation and the framing.
+        upload_limit=settings.max_image_bytes + UPLOAD_FRAMING_BYTES,
+        upload_path_prefix=re.compile(re.escape(GRAPHQL_PATH)),
+    )
     # Outermost, so even a refused (413) or failed response carries the CORS headers.
     app.add_middleware(
         CORSMiddleware,
@@ -168,4 +182,5 @@ def create_app(
     )
     schema = build_schema(settings, rate_limiter=rate_limiter)
     app.include_router(make_graphql_router(schema, context_getter=get_context, settings=settings))
+    app.include_router(image_router())
     return app

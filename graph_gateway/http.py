@@ -30,6 +30,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
 
 GRAPHQL_PATH = "/graphql"
@@ -121,6 +122,10 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
                     headers={"Allow": "POST"},
                 )
             return _error_response(error, chosen)
+        finally:
+            # Closing the request closes (and so deletes) a multipart body's spooled files now,
+            # rather than whenever the garbage collector gets to them.
+            await request.close()
         if isinstance(response, GraphQLResult):
             request_error = getattr(request.state, "request_error", False)
             # A status set on purpose (429 from the rate limiter) stands.
@@ -148,6 +153,8 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
             content_type, _ = parse_content_type(request.content_type or "")
             if content_type not in (APPLICATION_JSON, "multipart/form-data"):
                 raise HTTPException(415, "Send the request as application/json.")
+            if content_type == "multipart/form-data" and not forces_preflight(request.headers):
+                raise HTTPException(400, CSRF_MESSAGE)
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item.operation_name, str | None):

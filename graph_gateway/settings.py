@@ -45,6 +45,14 @@ class GatewaySettings(HardeningSettings):
     upstream_max_keepalive: int = Field(20, ge=0)
     readiness_timeout_s: float = Field(2.0, gt=0)
 
+    # Diary images: the upload limit and the signed, expiring URLs that show them.
+    max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    image_url_ttl_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
+    # Unset: derived from the JWT secret (a separate key, so one never verifies the other).
+    image_url_secret: SecretStr | None = None
+    # The gateway's address as browsers reach it (e.g. behind a proxy); unset: the request's.
+    public_url: str | None = None
+
     @model_validator(mode="after")
     def _refuse_unsafe_secrets(self) -> Self:
         """Refuse a development or short JWT secret, or weak hashing, outside development."""

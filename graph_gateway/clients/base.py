@@ -12,7 +12,7 @@ Every call goes through the service's circuit breaker (an open one fails fast wi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import httpx
 import orjson
@@ -85,22 +85,26 @@ class Upstream:
         user_id: int,
         body: object = None,
         params: Mapping[str, str] | None = None,
+        files: Mapping[str, tuple[str, BinaryIO, str]] | None = None,
     ) -> Any:
-        """Send one request acting for `user_id`; the decoded JSON answer (None for 204)."""
-        headers = {
-            **JSON_HEADERS,
-            "x-internal-token": self._internal_token,
-            "x-user-id": str(user_id),
-        }
-        request_id = current_request_id()
-        if request_id != "-":
-            headers["x-request-id"] = request_id
+        """Send one request acting for `user_id`; the decoded JSON answer (None for 204).
+
+        `files` sends a multipart body streamed from the open files (never retried).
+        """
+        headers = self.internal_headers(user_id)
+        headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
         is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
         try:
             response = await call_with_resilience(
                 lambda timeout: self.http.request(
-                    method, path, content=content, params=params, headers=headers, timeout=timeout
+                    method,
+                    path,
+                    content=content,
+                    files=files,
+                    params=params,
+                    headers=headers,
+                    timeout=timeout,
                 ),
                 breaker=self.breaker,
                 upstream_timeout=self.http.timeout,
@@ -115,6 +119,14 @@ class Upstream:
             log.warning("upstream call failed", service=self.name, path=path, error=repr(exc))
             raise ServiceUnavailableError(self.name) from exc
         return self._answer(response, path)
+
+    def internal_headers(self, user_id: int) -> dict[str, str]:
+        """The internal credential, the acting user and the request id, for any call."""
+        headers = {"x-internal-token": self._internal_token, "x-user-id": str(user_id)}
+        request_id = current_request_id()
+        if request_id != "-":
+            headers["x-request-id"] = request_id
+        return headers
 
     def read(self, parse: Callable[[Any], T], raw: Any) -> T:
         """Read a decoded answer with `parse`; an undocumented shape is SERVICE_UNAVAILABLE."""

@@ -7,7 +7,7 @@ Each `*_from_json` reads one decoded JSON object; a shape that is not the docume
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -50,8 +50,21 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """An image attached to a diary entry (its bytes stay in the diary service)."""
+
+    id: int
+    entry_id: int
+    content_type: str
+    byte_size: int
+    width: int | None
+    height: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class EntryRecord:
-    """A diary entry; its tags are ids into the calendar service."""
+    """A diary entry; its tags are ids into the calendar service, its images embedded."""
 
     id: int
     date: date
@@ -62,6 +75,7 @@ class EntryRecord:
     tag_ids: list[int]
     created_at: datetime
     updated_at: datetime
+    images: list[ImageRecord] = field(default_factory=list)
 
     @property
     def cursor(self) -> str:
@@ -121,6 +135,20 @@ def entry_from_json(raw: Json) -> EntryRecord:
         tag_ids=list(raw["tag_ids"]),
         created_at=_parse_datetime(raw["created_at"]),
         updated_at=_parse_datetime(raw["updated_at"]),
+        images=[image_from_json(image) for image in raw["images"]],
+    )
+
+
+def image_from_json(raw: Json) -> ImageRecord:
+    """A diary image's metadata from its JSON."""
+    return ImageRecord(
+        id=raw["id"],
+        entry_id=raw["entry_id"],
+        content_type=raw["content_type"],
+        byte_size=raw["byte_size"],
+        width=raw["width"],
+        height=raw["height"],
+        created_at=_parse_datetime(raw["created_at"]),
     )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import strawberry
 
-from graph_gateway.clients.records import EntryRecord
+from graph_gateway.clients.records import EntryRecord, ImageRecord
 from graph_gateway.context import Info
 from graph_gateway.types.decorators import field
 from graph_gateway.types.enums import Mood, Weather
@@ -35,6 +35,7 @@ class DiaryEntry:
     created_at: datetime = strawberry.field(description="When the entry was written.")
     updated_at: datetime = strawberry.field(description="When the entry last changed.")
     tag_ids: strawberry.Private[list[int]]
+    image_records: strawberry.Private[list[ImageRecord]]
 
     @classmethod
     def from_record(cls, record: EntryRecord) -> DiaryEntry:
@@ -49,6 +50,7 @@ class DiaryEntry:
             created_at=record.created_at,
             updated_at=record.updated_at,
             tag_ids=record.tag_ids,
+            image_records=record.images,
         )
 
     @field("The entry's tags, by name (tags live in the calendar service).")
@@ -61,9 +63,10 @@ class DiaryEntry:
         return [Tag.from_record(r) for r in found]
 
     @field("The entry's images, oldest first.")
-    def images(self) -> list[DiaryImage]:
-        """The entry's images, oldest first."""
-        return []
+    def images(self, info: Info) -> list[DiaryImage]:
+        """The entry's images, oldest first (they come embedded in the entry: no extra call)."""
+        owner_id = info.context.user_id
+        return [DiaryImage.from_record(r, owner_id=owner_id) for r in self.image_records]
 
     @field("The user's events overlapping the entry's date (UTC).")
     async def events(self, info: Info) -> list[Event] | None:

@@ -1,0 +1,115 @@
+"""Signed, expiring image URLs: `/images/{id}?u=…&exp=…&sig=…`, so `<img src>` needs no header.
+
+The signature is an HMAC-SHA256 over the image id, the owner's user id and the expiry, so a URL
+shows one image of one user until it expires and cannot be bent to show another. Expiries are
+rounded up to a five-minute step: the same image gets the same URL for a while, and browsers
+can cache it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from graph_gateway.settings import GatewaySettings
+
+IMAGES_PATH = "/images"
+EXPIRY_STEP_S = 300
+_KEY_LABEL = b"fortune-compass image urls v1"
+
+
+class InvalidImageUrlError(Exception):
+    """The URL was not signed by us, was changed, or has expired."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageGrant:
+    """What a valid signed URL allows: one image of one user, until `expires_at`."""
+
+    image_id: int
+    user_id: int
+    expires_at: int
+
+
+class ImageUrlSigner:
+    """Make and check signed image URLs with one key."""
+
+    def __init__(
+        self,
+        key: bytes,
+        *,
+        ttl_s: int,
+        public_url: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._key = key
+        self.ttl_s = ttl_s
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self._clock = clock
+
+    @classmethod
+    def from_settings(
+        cls, settings: GatewaySettings, *, clock: Callable[[], float] = time.time
+    ) -> ImageUrlSigner:
+        """The signer the settings describe; without its own secret, one derived from the JWT's."""
+        if settings.image_url_secret is not None:
+            key = settings.image_url_secret.get_secret_value().encode()
+        else:
+            secret = settings.jwt_secret.get_secret_value().encode()
+            key = hmac.new(secret, _KEY_LABEL, hashlib.sha256).digest()
+        return cls(
+            key,
+            ttl_s=settings.image_url_ttl_minutes * 60,
+            public_url=settings.public_url,
+            clock=clock,
+        )
+
+    def url(self, *, image_id: int, user_id: int, request_base_url: str) -> str:
+        """An absolute URL showing the image for the configured time (the public URL's host if
+        one is configured, else the host the request came to)."""
+        expires_at = math.ceil((self._clock() + self.ttl_s) / EXPIRY_STEP_S) * EXPIRY_STEP_S
+        query = urlencode(
+            {
+                "u": user_id,
+                "exp": expires_at,
+                "sig": self._signature(image_id, user_id, expires_at),
+            }
+        )
+        base = self.public_url or request_base_url.rstrip("/")
+        return f"{base}{IMAGES_PATH}/{image_id}?{query}"
+
+    def verify(self, *, image_id: str, params: Mapping[str, str]) -> ImageGrant:
+        """The grant a URL carries; `InvalidImageUrlError` if it is forged, changed or expired."""
+        try:
+            grant = ImageGrant(
+                image_id=_positive(image_id),
+                user_id=_positive(params["u"]),
+                expires_at=_positive(params["exp"]),
+            )
+            signature = params["sig"]
+        except (KeyError, ValueError) as exc:
+            raise InvalidImageUrlError("malformed image URL") from exc
+        expected = self._signature(grant.image_id, grant.user_id, grant.expires_at)
+        if not hmac.compare_digest(signature.encode(), expected.encode()):
+            raise InvalidImageUrlError("bad signature")
+        if grant.expires_at <= self._clock():
+            raise InvalidImageUrlError("expired")
+        return grant
+
+    def _signature(self, image_id: int, user_id: int, expires_at: int) -> str:
+        message = f"{image_id}:{user_id}:{expires_at}".encode()
+        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _positive(text: str) -> int:
+    """A positive decimal integer written plainly (no sign, spaces or leading zeros)."""
+    if not (text.isascii() and text.isdigit()) or text.startswith("0") or len(text) > 19:
+        raise ValueError(text)
+    return int(text)
