@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 
 import httpx
@@ -25,39 +25,49 @@ STACK_KEY = pytest.StashKey[LiveStack]()
 DATABASES = ("calendar", "diary", "gateway")
 
 
+DatabaseSet = Callable[[str], dict[str, str]]
+
+
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """One empty database per process for the session; PostgreSQL ones are dropped at the end."""
-    if TEST_DB != "postgresql":
-        workdir = tmp_path_factory.mktemp("e2e-db")
-        yield {name: f"sqlite:///{workdir / name}.db" for name in DATABASES}
-        return
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    names = {name: f"fc_e2e_{name}_{uuid.uuid4().hex[:12]}" for name in DATABASES}
-    with admin.connect() as conn:
-        for db_name in names.values():
-            conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-    base = make_url(POSTGRES_ADMIN_URL)
+def make_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseSet]:
+    """Make a fresh database per process, by set name; PostgreSQL ones are dropped at the end."""
+    created: list[str] = []
+    admin = None
+    if TEST_DB == "postgresql":
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+    def make(label: str) -> dict[str, str]:
+        if admin is None:
+            workdir = tmp_path_factory.mktemp(f"e2e-db-{label}")
+            return {name: f"sqlite:///{workdir / name}.db" for name in DATABASES}
+        urls = {}
+        for name in DATABASES:
+            db_name = f"fc_e2e_{label}_{name}_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+            created.append(db_name)
+            base = make_url(POSTGRES_ADMIN_URL)
+            urls[name] = base.set(database=db_name).render_as_string(hide_password=False)
+        return urls
+
     try:
-        yield {
-            name: base.set(database=db_name).render_as_string(hide_password=False)
-            for name, db_name in names.items()
-        }
+        yield make
     finally:
-        with admin.connect() as conn:
-            for db_name in names.values():
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-        admin.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                for db_name in created:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            admin.dispose()
 
 
 @pytest.fixture(scope="session")
 def live_stack(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    database_urls: dict[str, str],
+    make_databases: DatabaseSet,
 ) -> Iterator[LiveStack]:
     """`calendar_svc`, `diary_svc` and `graph_gateway` running on free loopback ports."""
-    stack = start_stack(tmp_path_factory.mktemp("e2e-stack"), database_urls)
+    stack = start_stack(tmp_path_factory.mktemp("e2e-stack"), make_databases("stack"))
     request.session.stash[STACK_KEY] = stack
     try:
         yield stack
