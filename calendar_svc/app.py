@@ -38,6 +38,8 @@ def create_app(settings: CalendarSettings) -> FastAPI:
         description="Each user's events and tags, for the GraphQL gateway only.",
         version=__version__,
         lifespan=lifespan,
+        # Operation ids are the route functions' names: short, stable, and what links refer to.
+        generate_unique_id_function=lambda route: route.name,
     )
 
     async def readiness() -> dict[str, CheckStatus]:

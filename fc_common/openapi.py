@@ -1,8 +1,10 @@
-"""Write a service's OpenAPI document as stable JSON, for `schema/` and the drift test."""
+"""OpenAPI helpers: stable JSON export (for `schema/` and the drift test) and response links."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -10,3 +12,21 @@ from fastapi import FastAPI
 def openapi_json(app: FastAPI) -> str:
     """The app's OpenAPI document as deterministic, diff-friendly JSON text."""
     return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def created_links(operation_ids: Sequence[str], *, path_param: str) -> dict[str, Any]:
+    """OpenAPI `links` from a 201 answer to the operations on the object it created.
+
+    The links carry the created id and the same acting user, which is what lets stateful tools
+    (schemathesis) chain create → read → update → delete.
+    """
+    return {
+        operation_id: {
+            "operationId": operation_id,
+            "parameters": {
+                f"path.{path_param}": "$response.body#/id",
+                "header.x-user-id": "$request.header.x-user-id",
+            },
+        }
+        for operation_id in operation_ids
+    }

@@ -18,11 +18,14 @@ from calendar_svc.models import (
 from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
 from fc_common.errors import error_responses
 from fc_common.internal_auth import CallerDep
+from fc_common.openapi import created_links
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
 from fc_common.service_app import DatabaseDep
 from fc_common.text import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/events", tags=["events"])
+
+EVENT_OPERATIONS = ("get_event", "update_event", "delete_event")
 
 EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")]
 
@@ -30,7 +33,10 @@ EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 413, 422),
+    responses={
+        201: {"links": created_links(EVENT_OPERATIONS, path_param="event_id")},
+        **error_responses(400, 401, 413, 422),
+    },
 )
 def create_event(body: EventCreate, caller: CallerDep, db: DatabaseDep) -> EventPublic:
     """Create an event, tagged with some of the owner's tags."""

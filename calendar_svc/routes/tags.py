@@ -12,10 +12,13 @@ from calendar_svc.models import TagCreate, TagPublic, TagUpdate
 from fc_common.batch import Items
 from fc_common.errors import error_responses
 from fc_common.internal_auth import CallerDep
+from fc_common.openapi import created_links
 from fc_common.pagination import MAX_ROW_ID, IdsBody
 from fc_common.service_app import DatabaseDep
 
 router = APIRouter(prefix="/tags", tags=["tags"])
+
+TAG_OPERATIONS = ("get_tag", "update_tag", "delete_tag")
 
 TagId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The tag's id")]
 
@@ -29,7 +32,10 @@ class TagList(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(400, 401, 409, 413, 422),
+    responses={
+        201: {"links": created_links(TAG_OPERATIONS, path_param="tag_id")},
+        **error_responses(400, 401, 409, 413, 422),
+    },
 )
 def create_tag(body: TagCreate, caller: CallerDep, db: DatabaseDep) -> TagPublic:
     """Create a tag; its name must be new to the owner, ignoring case."""
