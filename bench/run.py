@@ -50,7 +50,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="measured runs per target (median)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="1 s runs, 1 run each: a smoke test")
+    parser.add_argument("--quick", action="store_true", help="2 s runs, 1 run each: a smoke test")
     parser.add_argument(
         "--tiny", action="store_true", help="a tiny dataset instead of the full one"
     )
@@ -65,7 +65,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.quick:
-        args.duration, args.warmup, args.runs = 1, 1, 1
+        args.duration, args.warmup, args.runs = 2, 1, 1
     return args
 
 
