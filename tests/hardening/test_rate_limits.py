@@ -7,17 +7,14 @@ Client addresses come through `X-Forwarded-For` from a trusted proxy (the ASGI t
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from graph_gateway.app import create_app
 from graph_gateway.settings import GatewaySettings
+from tests.hardening.in_process import gateway
 
 SIGN_UP = """mutation SignUp($email: String!, $password: String!) {
   signUp(email: $email, password: $password) { token user { id } } }"""
@@ -40,17 +37,6 @@ def settings_for(tmp_path: Path, **overrides: Any) -> GatewaySettings:
         **overrides,
     }
     return GatewaySettings(**values)
-
-
-@asynccontextmanager
-async def gateway(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client for a gateway app running in-process, with its lifespan."""
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
-    ):
-        yield http
 
 
 async def post(
