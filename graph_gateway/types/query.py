@@ -149,4 +149,6 @@ class Query:
     ) -> list[Day] | None:
         """Each local day in the range, with its events and diary entries."""
         info.context.user_id  # noqa: B018 - refuse anonymous callers before any work
-        return days_between(from_, to, time_zone(time_zone_name or "UTC"))
+        return days_between(
+            from_, to, time_zone("UTC" if time_zone_name is None else time_zone_name)
+        )

@@ -1,0 +1,76 @@
+"""The gateway app around the schema: health, readiness of each service, CORS, migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from graph_gateway.settings import GatewaySettings
+from tests.conftest import DatabaseUrlFactory
+from tests.graph_gateway.conftest import Gateway, running_gateway
+
+
+async def test_health_and_readiness_report_each_service(gateway: Gateway) -> None:
+    alive = await gateway.http.get("/health")
+    assert alive.status_code == 200
+    assert alive.json()["service"] == "graph_gateway"
+    ready = await gateway.http.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "calendar": "ok", "diary": "ok"},
+    }
+
+
+async def test_readiness_names_the_service_that_is_down(
+    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    async with running_gateway(
+        gateway_settings, make_database_url, tmp_path, diary_transport=httpx.MockTransport(refuse)
+    ) as gateway:
+        ready = await gateway.http.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": "ok", "calendar": "ok", "diary": "down"}
+
+
+async def test_cors_allows_only_the_configured_origins(gateway: Gateway) -> None:
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    allowed = await gateway.http.options(
+        "/graphql", headers={"origin": "http://localhost:4000", **preflight}
+    )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:4000"
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    refused = await gateway.http.options(
+        "/graphql", headers={"origin": "https://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+
+    simple = await gateway.http.post(
+        "/graphql",
+        json={"query": "{ __typename }"},
+        headers={"origin": "http://localhost:4000"},
+    )
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:4000"
+    assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
+
+
+async def test_accounts_survive_a_restart_on_the_same_database(
+    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> None:
+    async with running_gateway(gateway_settings, make_database_url, tmp_path / "a") as first:
+        await first.sign_up("again@example.com")
+    # A second start migrates nothing new and keeps the account.
+    async with running_gateway(gateway_settings, make_database_url, tmp_path / "b") as second:
+        assert await second.sign_up("someone@example.com")
+        taken = await second.post(
+            'mutation { signUp(email: "again@example.com", password: "whatever123") { token } }'
+        )
+    assert taken["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "email"}
