@@ -28,6 +28,16 @@ def two_megabytes() -> str:
     return "query Big { " + fields + " }"
 
 
+def fragment_bomb(levels: int) -> str:
+    """Fragments that each spread the previous one ten times: 10^levels fields if expanded."""
+    lines = [f"query Bomb {{ ...F{levels} }}", "fragment F0 on Query { me { id } }"]
+    lines += [
+        f"fragment F{n} on Query {{ {' '.join([f'...F{n - 1}'] * 10)} }}"
+        for n in range(1, levels + 1)
+    ]
+    return "\n".join(lines)
+
+
 FIRST_100_THREE_DEEP = """
 query Wide {
   events(first: 100) { edges { node {
@@ -44,6 +54,7 @@ HOSTILE = [
     pytest.param(many_aliases(31), "aliases", id="31-aliases"),
     pytest.param(two_megabytes(), "document_size", id="2MB-document"),
     pytest.param(FIRST_100_THREE_DEEP, "cost", id="first-100-three-deep"),
+    pytest.param(fragment_bomb(12), "cost", id="fragment-bomb"),
 ]
 
 
