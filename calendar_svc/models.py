@@ -16,9 +16,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic import Field as PydanticField
-from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig
+from sqlmodel._compat import SQLModelConfig  # the config type SQLModel's own annotation expects
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import UTCDateTime
@@ -51,13 +50,23 @@ def _to_utc(value: datetime) -> datetime:
 
 
 def _not_null(value: Any) -> Any:
-    """Refuse an explicit null for a field that cannot be cleared (absent is fine).
-
-    Such fields are typed `X | SkipJsonSchema[None]`: optional in Python, not nullable in the API.
-    """
+    """Refuse an explicit null for a field that cannot be cleared (absent is fine)."""
     if value is None:
         raise ValueError("cannot be null")
     return value
+
+
+def _drop_null(schema: dict[str, Any]) -> None:
+    """Show an optional-but-not-nullable field without its `null` branch in the JSON schema."""
+    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
+# May be left out of a PATCH, but not sent as null (validated by `_not_null`).
+NOT_NULLABLE: Any = PydanticField(default=None, json_schema_extra=_drop_null)
 
 
 def _check_span(starts_at: datetime, ends_at: datetime) -> None:
@@ -72,8 +81,8 @@ def _check_span(starts_at: datetime, ends_at: datetime) -> None:
 _INPUT = SQLModelConfig(extra="forbid")
 
 UtcDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
-Text = Annotated[str, AfterValidator(storable_text)]
 _Storable = AfterValidator(storable_text)
+Text = Annotated[str, _Storable]
 
 Title = Annotated[
     str,
@@ -114,8 +123,8 @@ class TagUpdate(SQLModel):
 
     model_config = _INPUT
 
-    name: TagName | SkipJsonSchema[None] = None
-    color: Color | SkipJsonSchema[None] = None
+    name: TagName | None = NOT_NULLABLE
+    color: Color | None = NOT_NULLABLE
 
     _no_nulls = field_validator("name", "color")(_not_null)
 
@@ -183,13 +192,13 @@ class EventUpdate(SQLModel):
 
     model_config = _INPUT
 
-    title: Title | SkipJsonSchema[None] = None
+    title: Title | None = NOT_NULLABLE
     description: Description | None = None
     location: Location | None = None
-    starts_at: UtcDateTime | SkipJsonSchema[None] = None
-    ends_at: UtcDateTime | SkipJsonSchema[None] = None
-    all_day: bool | SkipJsonSchema[None] = None
-    tag_ids: TagIds | SkipJsonSchema[None] = None
+    starts_at: UtcDateTime | None = NOT_NULLABLE
+    ends_at: UtcDateTime | None = NOT_NULLABLE
+    all_day: bool | None = NOT_NULLABLE
+    tag_ids: TagIds | None = NOT_NULLABLE
 
     _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(_not_null)
 
