@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic import (
     Field as PydanticField,
 )
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.config import JsonDict
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
@@ -98,6 +98,18 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
+def _without_null(schema: JsonDict) -> None:
+    """Drop the `null` branch from an optional field's schema when null is refused."""
+    branches = schema.pop("anyOf", [])
+    if not isinstance(branches, list):
+        return
+    kept = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+    if len(kept) == 1 and isinstance(kept[0], dict):
+        schema.update(kept[0])
+    else:
+        schema["anyOf"] = kept
+
+
 def _distinct(ids: list[int]) -> list[int]:
     """Drop repeated ids, keeping the first occurrence's order."""
     return list(dict.fromkeys(ids))
@@ -150,13 +162,13 @@ class EntryUpdate(SQLModel):
 
     model_config = _INPUT
 
-    # Absent means "keep"; null is refused, so the schema does not offer it.
-    date: EntryDate | SkipJsonSchema[None] = None
+    # Absent means "keep"; null is refused (below), so the schema does not offer it.
+    date: EntryDate | None = PydanticField(None, json_schema_extra=_without_null)
     title: Title | None = None
-    content: Content | SkipJsonSchema[None] = None
+    content: Content | None = PydanticField(None, json_schema_extra=_without_null)
     mood: Mood | None = None
     weather: Weather | None = None
-    tag_ids: TagIds | SkipJsonSchema[None] = None
+    tag_ids: TagIds | None = PydanticField(None, json_schema_extra=_without_null)
 
     @field_validator("date", "content", "tag_ids")
     @classmethod
