@@ -1,18 +1,26 @@
 """The gateway's hardening settings (`GATEWAY_*`), and the parts built from them.
 
 The base class of `GatewaySettings`: upstream retries, breakers and the request deadline; document
-limits; rate limits. `FC_ENVIRONMENT=production` also turns introspection and "did you mean"
-suggestions off.
+limits; rate limits; persisted queries. `FC_ENVIRONMENT=production` also turns introspection and
+"did you mean" suggestions off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from fc_common.settings import CommonSettings
+from graph_gateway.persisted_queries import (
+    PersistedQueryMode,
+    PersistedQueryStore,
+    load_manifest,
+    persisted_query_extension,
+)
 from graph_gateway.query_limits import QueryLimits, query_limits_extension
 from graph_gateway.rate_limit import RateLimitConfig, RateLimiter, parse_limit, parse_networks
 from graph_gateway.request_guard import request_guard_extension
@@ -46,6 +54,23 @@ class HardeningSettings(CommonSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Proxies whose X-Forwarded-For is believed (IPs/CIDRs)"
     )
+
+    persisted_queries: PersistedQueryMode = Field(
+        "automatic", description="off, automatic (Apollo APQ) or allow_list (manifest only)"
+    )
+    persisted_query_manifest: Path | None = Field(
+        None, description="Apollo persisted query manifest: the allow-list"
+    )
+    persisted_query_cache_size: int = Field(1_000, ge=1, description="APQ documents remembered")
+
+    @model_validator(mode="after")
+    def _allow_list_has_a_manifest(self) -> Self:
+        """Refuse allow-list mode without a readable, well-formed manifest."""
+        if self.persisted_queries == "allow_list":
+            if self.persisted_query_manifest is None:
+                raise ValueError("GATEWAY_PERSISTED_QUERIES=allow_list needs a manifest")
+            load_manifest(self.persisted_query_manifest)
+        return self
 
     @field_validator(
         "rate_limit_per_client", "rate_limit_sign_in_per_ip", "rate_limit_sign_in_per_email"
@@ -111,6 +136,15 @@ class HardeningSettings(CommonSettings):
             slow_call_s=self.slow_upstream_s,
         )
 
+    def persisted_query_store(self) -> PersistedQueryStore:
+        """The persisted documents: the manifest's, or an empty APQ cache."""
+        manifest = self.persisted_query_manifest
+        return PersistedQueryStore(
+            self.persisted_queries,
+            manifest=load_manifest(manifest) if manifest is not None else None,
+            capacity=self.persisted_query_cache_size,
+        )
+
     def retry_policy(self) -> RetryPolicy | None:
         """How reads are retried (None: never)."""
         return RetryPolicy(attempts=1 + self.upstream_retries) if self.upstream_retries else None
@@ -121,7 +155,8 @@ def guard_extensions(
 ) -> tuple[list[ExtensionFactory], list[ExtensionFactory]]:
     """The hardening extensions: (those that must run first, those that follow the others)."""
     first: list[ExtensionFactory] = [
-        request_guard_extension(limiter=limiter, deadline_s=settings.request_deadline_s)
+        persisted_query_extension(settings.persisted_query_store()),
+        request_guard_extension(limiter=limiter, deadline_s=settings.request_deadline_s),
     ]
     production = settings.environment == "production"
     then: list[ExtensionFactory] = [

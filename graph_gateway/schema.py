@@ -41,8 +41,9 @@ def schema_extensions(
     settings: GatewaySettings, rate_limiter: RateLimiter | None = None
 ) -> list[type[SchemaExtension] | Any]:
     """Every schema extension, in order. Hooks exit in reverse order, so the error codes come
-    early: they see every error the others add. Only the request guard precedes them: a request
-    it refuses (rate limit) must cost nothing else, and its error is already in final form."""
+    early: they see every error the others add. Only the persisted-query lookup and the request
+    guard precede them: a request they refuse (unknown hash, rate limit) must cost nothing else,
+    and their errors are already in final form."""
     first, then = guard_extensions(settings, rate_limiter)
     return [*first, ErrorCodesExtension, *then]
 
