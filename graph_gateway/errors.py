@@ -139,11 +139,14 @@ def error_extensions(error: GraphQLError, phase: Phase) -> tuple[str, dict[str, 
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Whether an error is a bug or an outage worth logging with its traceback."""
+    """Whether an error is a bug worth logging: an unknown exception, or an execution error
+    of graphql-core itself (such as a null for a non-null field)."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    if isinstance(original, GatewayError):
         return False
-    return not isinstance(original, GatewayError)
+    if original is None or isinstance(original, GraphQLError):
+        return error.path is not None
+    return True
 
 
 def log_errors(errors: list[GraphQLError]) -> None:
@@ -154,7 +157,12 @@ def log_errors(errors: list[GraphQLError]) -> None:
         if isinstance(original, ServiceUnavailableError):
             log.warning("service unavailable", service=original.service, path=path)
         elif is_unexpected(error):
-            log.error("unexpected error in a resolver", path=path, exc_info=original)
+            log.error(
+                "unexpected error in a resolver",
+                path=path,
+                message=error.message,
+                exc_info=original if isinstance(original, Exception) else None,
+            )
 
 
 class ErrorCodesExtension(SchemaExtension):

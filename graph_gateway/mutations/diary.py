@@ -18,12 +18,15 @@ from graph_gateway.types.inputs import (
 )
 
 ENTRY_ID = strawberry.argument(description="The entry's id.")
+MAX_TAGS_PER_ENTRY = 50
 
 
 async def _checked_body(info: Info, data: object) -> dict[str, Any]:
     """The service body, once every tag id is known to be one of the user's tags."""
     body = service_body(data)
     tag_ids = body.get("tag_ids")
+    if tag_ids and len(tag_ids) > MAX_TAGS_PER_ENTRY:
+        raise BadUserInputError(f"At most {MAX_TAGS_PER_ENTRY} tags", field="tagIds")
     if tag_ids:
         tags = await info.context.loaders.tag.load_many(tag_ids)
         if any(tag is None for tag in tags):

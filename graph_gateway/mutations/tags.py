@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import strawberry
-import structlog
 
 from graph_gateway.context import Info
-from graph_gateway.errors import NotFoundError
+from graph_gateway.errors import NotFoundError, ServiceUnavailableError
 from graph_gateway.types.arguments import target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.inputs import TagInput
 from graph_gateway.types.tag import Tag
-
-log = structlog.get_logger("graph_gateway.mutations")
 
 TAG_ID = strawberry.argument(description="The tag's id.")
 
@@ -52,7 +50,8 @@ class TagMutations:
             await info.context.calendar.delete_tag(tag_id)
         except NotFoundError:
             # A retry after a failed diary cleanup lands here: finish the cleanup, then refuse.
-            await info.context.diary.forget_tag(tag_id)
+            with contextlib.suppress(ServiceUnavailableError):
+                await info.context.diary.forget_tag(tag_id)
             raise
         await info.context.diary.forget_tag(tag_id)
         return id

@@ -7,7 +7,7 @@ transport, not a mock), so tests can assert how many calls reach each service.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,10 +122,12 @@ async def running_gateway(
     image_dir: Path,
     *,
     diary_transport: httpx.AsyncBaseTransport | None = None,
+    wrap_diary: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
 ) -> AsyncIterator[Gateway]:
     """Start the calendar and diary apps and the gateway over them; stop all three after.
 
-    `diary_transport` replaces the real diary app (only to fake an outage).
+    `diary_transport` replaces the real diary app, `wrap_diary` wraps the transport to it (only
+    to fake an outage).
     """
     calendar_app = create_calendar_app(
         CalendarSettings(
@@ -143,7 +145,8 @@ async def running_gateway(
         )
     )
     calendar = CountingTransport(httpx.ASGITransport(app=calendar_app))
-    diary = CountingTransport(diary_transport or httpx.ASGITransport(app=diary_app))
+    to_diary: httpx.AsyncBaseTransport = diary_transport or httpx.ASGITransport(app=diary_app)
+    diary = CountingTransport(wrap_diary(to_diary) if wrap_diary else to_diary)
     app = create_gateway_app(settings, calendar_transport=calendar, diary_transport=diary)
     async with (
         LifespanManager(calendar_app),

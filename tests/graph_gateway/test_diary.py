@@ -153,3 +153,14 @@ async def test_delete_entry(gateway: Gateway, token: str) -> None:
     }
     again = await gateway.post(f'mutation {{ deleteDiaryEntry(id: "{entry["id"]}") }}', token=token)
     assert error_codes(again) == ["NOT_FOUND"]
+
+
+async def test_too_many_tag_ids_are_refused_before_any_call(gateway: Gateway, token: str) -> None:
+    gateway.reset_counts()
+    body = await gateway.post(
+        "mutation($i: CreateDiaryEntryInput!) { createDiaryEntry(input: $i) { id } }",
+        {"i": {"date": "2026-03-10", "content": "x", "tagIds": [str(n) for n in range(1, 52)]}},
+        token=token,
+    )
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagIds"}
+    assert gateway.calendar.calls == gateway.diary.calls == []

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.graph_gateway.conftest import Gateway, error_codes
+from pathlib import Path
+
+import httpx
+
+from graph_gateway.settings import GatewaySettings
+from tests.conftest import DatabaseUrlFactory
+from tests.graph_gateway.conftest import Gateway, error_codes, running_gateway
 from tests.graph_gateway.factories import make_entry, make_event, make_tag
 
 TAG_PAGES = """
@@ -111,3 +117,47 @@ async def test_delete_tag_removes_it_from_events_and_entries(gateway: Gateway, t
     }
     again = await gateway.post(f'mutation {{ deleteTag(id: "{tag["id"]}") }}', token=token)
     assert error_codes(again) == ["NOT_FOUND"]
+
+
+class FailingDeletes(httpx.AsyncBaseTransport):
+    """Answer 503 to `DELETE /tags/...` while `failing`; pass everything else on."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.failing = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.failing and request.method == "DELETE" and request.url.path.startswith("/tags/"):
+            return httpx.Response(503, json={"code": "UNAVAILABLE", "message": "x", "field": None})
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_failed_diary_cleanup_is_finished_by_a_retry(
+    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> None:
+    wrappers: list[FailingDeletes] = []
+
+    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        wrappers.append(FailingDeletes(inner))
+        return wrappers[-1]
+
+    async with running_gateway(
+        gateway_settings, make_database_url, tmp_path, wrap_diary=wrap
+    ) as gateway:
+        token = await gateway.sign_up()
+        tag = await make_tag(gateway, token)
+        await make_entry(gateway, token, tagIds=[tag["id"]])
+        delete = f'mutation {{ deleteTag(id: "{tag["id"]}") }}'
+        tagged = f'{{ diaryEntries(tagId: "{tag["id"]}") {{ totalCount }} }}'
+
+        failed = await gateway.post(delete, token=token)
+        assert error_codes(failed) == ["SERVICE_UNAVAILABLE"]
+        assert await gateway.ok(tagged, token=token) == {"diaryEntries": {"totalCount": 1}}
+
+        wrappers[0].failing = False
+        retried = await gateway.post(delete, token=token)
+        assert error_codes(retried) == ["NOT_FOUND"]
+        assert await gateway.ok(tagged, token=token) == {"diaryEntries": {"totalCount": 0}}
