@@ -7,6 +7,7 @@ variables are.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import httpx
@@ -36,8 +37,8 @@ LEAK_MARKERS = (
 def _no_leak(stack: LiveStack, text: str) -> None:
     lowered = text.lower()
     found = [marker for marker in LEAK_MARKERS if marker in lowered]
-    secrets = (stack.internal_token, stack.env["GATEWAY_JWT_SECRET"])
-    found += ["a secret" for secret in secrets if secret in text]
+    keys = (stack.internal_token, stack.env["GATEWAY_JWT_SECRET"])
+    found += ["a secret" for key in keys if key in text]
     assert not found, f"the answer leaks {found}: {text[:500]}"
 
 
@@ -75,13 +76,15 @@ def test_fuzzed_operations_never_fail_or_leak(hardening_stack: LiveStack, fuzz_t
 
 
 @pytest.fixture(scope="module")
-def fuzz_token(hardening_stack: LiveStack) -> str:
+def fuzz_token(hardening_stack: LiveStack, seen_secrets: set[str]) -> str:
     """A signed-in account for the fuzzer, so resolvers run past authentication."""
-    email, password = "fuzzer@example.test", "fuzzer-passphrase-123"
+    email, password = f"fuzzer-{secrets.token_hex(4)}@example.test", secrets.token_urlsafe(16)
     mutation = "mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { token } }"
     with httpx.Client(timeout=30) as http:
         answer = http.post(
             hardening_stack.graphql_url,
             json={"query": mutation, "variables": {"e": email, "p": password}},
         ).json()
-    return str(answer["data"]["signUp"]["token"])
+    token = str(answer["data"]["signUp"]["token"])
+    seen_secrets.update({password, token})
+    return token
