@@ -32,15 +32,17 @@ browser: ## Install Debian's Chromium for the browser test (once per machine)
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser ## Run the whole suite on SQLite, then the data-layer suites on PostgreSQL
+test: venv node browser ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	$(PYTEST) tests
 
+# The browser test does not touch a database, so the PostgreSQL pass leaves it out.
 test-postgres:
-	FC_TEST_DB=postgresql $(PYTEST) tests/calendar_svc tests/diary_svc tests/graph_gateway
+	FC_TEST_DB=postgresql $(PYTEST) tests/calendar_svc tests/diary_svc tests/graph_gateway tests/e2e \
+		-m "not browser"
 
 check: lint types test ## Lint, type-check, then run the tests
 
