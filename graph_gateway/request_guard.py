@@ -29,6 +29,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from graph_gateway.errors import GatewayError
 from graph_gateway.rate_limit import RateLimitedError, RateLimiter
 from graph_gateway.resilience import request_deadline, tracking_upstream_calls
 
@@ -102,8 +103,8 @@ class RequestGuardExtension(SchemaExtension):
 def _user_id(context: Any) -> int | None:
     """The caller's user id when the request carries a valid token, else None (never raises)."""
     try:
-        user_id = context.user_id
-    except Exception:
+        user_id = getattr(context, "user_id", None)
+    except GatewayError:  # no token, or a bad one: an anonymous caller
         return None
     return user_id if isinstance(user_id, int) else None
 
