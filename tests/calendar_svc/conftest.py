@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,6 +17,8 @@ from calendar_svc.settings import CalendarSettings
 TOKEN = "test-internal-token-0123456789abcdef"
 OWNER_A = 1
 OWNER_B = 2
+
+_tag_numbers = itertools.count()
 
 
 def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str, str]:
@@ -59,16 +62,12 @@ async def make_tag(
     client: httpx.AsyncClient, *, owner_id: int = OWNER_A, **overrides: Any
 ) -> dict[str, Any]:
     """Create a tag (unique default name) and return its JSON."""
-    body: dict[str, Any] = {"name": f"tag-{make_tag.counter}", "color": "#112233"}
-    make_tag.counter += 1
+    body: dict[str, Any] = {"name": f"tag-{next(_tag_numbers)}", "color": "#112233"}
     body.update(overrides)
     response = await client.post("/tags", json=body, headers=headers_for(owner_id))
     assert response.status_code == 201, response.text
     tag: dict[str, Any] = response.json()
     return tag
-
-
-make_tag.counter = 0  # type: ignore[attr-defined]
 
 
 async def make_event(
