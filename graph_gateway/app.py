@@ -59,8 +59,8 @@ def _http_client(
 async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatus:
     """A service's readiness: its own verdict, made worse by a slow answer or a tripped breaker.
 
-    A service that answers again while its breaker is still open is `degraded` until the next
-    real call closes the breaker (after the cool-down, one call probes it).
+    A service that answers again while its breaker is still open is `degraded`; once the breaker's
+    cool-down has passed, a ready answer here closes it, so the gateway recovers without traffic.
     """
     started = time.perf_counter()
     try:
@@ -70,7 +70,10 @@ async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatu
         return "down"
     if status not in _STATUSES:
         return "down"
-    slow = time.perf_counter() - started >= upstream.breaker.slow_call_s
+    latency = time.perf_counter() - started
+    if status == "ok":
+        upstream.breaker.probe_succeeded(latency)
+    slow = latency >= upstream.breaker.slow_call_s
     if status == "ok" and (slow or upstream.breaker.health() != "ok"):
         return "degraded"
     return cast(CheckStatus, status)

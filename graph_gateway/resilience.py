@@ -112,6 +112,11 @@ class CircuitBreaker:
             self._state = BreakerState.OPEN
             self._opened_at = self._clock()
 
+    def probe_succeeded(self, latency_s: float) -> None:
+        """A health probe found the service ready: a half-open breaker need not wait for traffic."""
+        if self.state is BreakerState.HALF_OPEN and not self._probe_in_flight:
+            self.record_success(latency_s)
+
     def release(self) -> None:
         """A claimed call ended without a verdict (cancelled, or refused for its own input)."""
         self._probe_in_flight = False

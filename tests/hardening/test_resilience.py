@@ -69,6 +69,18 @@ def test_failed_probe_reopens_for_a_new_cool_down() -> None:
         breaker.acquire()
 
 
+def test_a_ready_probe_closes_a_half_open_breaker_only() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("diary", failure_threshold=1, reset_timeout_s=5, clock=clock)
+    breaker.record_failure()
+    breaker.probe_succeeded(0.01)
+    assert breaker.state is BreakerState.OPEN  # still cooling down
+    clock.now += 5
+    breaker.probe_succeeded(0.01)
+    assert breaker.state is BreakerState.CLOSED
+    assert breaker.health() == "ok"
+
+
 def test_slow_answers_report_degraded() -> None:
     breaker = CircuitBreaker("diary", slow_call_s=0.5)
     breaker.record_success(0.7)
