@@ -268,6 +268,7 @@ class QueryLimitsExtension(SchemaExtension):
         self.hide_suggestions = hide_suggestions
 
     def on_parse(self) -> Iterator[None]:
+        """Parse under the size and token limits; name a refusal QUERY_TOO_COMPLEX."""
         context = self.execution_context
         # graphql-core refuses an over-long source before lexing it, and stops lexing at the
         # token limit; it reports both as syntax errors, which are named for what they are here.
@@ -284,6 +285,7 @@ class QueryLimitsExtension(SchemaExtension):
                 errors[0].extensions = violation.extensions
 
     def on_validate(self) -> Iterator[None]:
+        """Refuse by depth, aliases or cost before the standard rules run (then run them)."""
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
