@@ -1,9 +1,11 @@
 """Check that uploaded bytes are a JPEG, PNG, WebP or GIF by their content, and write a clean copy.
 
-The copy is re-encoded by Pillow from the decoded pixels, so nothing from the upload survives but
+JPEGs (nearly every photo) are rewritten segment by segment (`jpeg_strip`): the picture's bytes
+are copied untouched and only metadata goes, so nothing is lost and memory stays small whatever
+the pixel count; the copy is then decoded at 1/8 scale to prove it is whole. PNG, WebP and GIF
+are re-encoded by Pillow from the decoded pixels. Either way nothing from the upload survives but
 the picture, its colour profile, its animation timing and its EXIF orientation: GPS and every
-other EXIF tag, XMP, IPTC, comments and trailing data are gone. JPEGs are re-encoded with their
-own quantisation tables (`quality="keep"`) to keep the generation loss small.
+other EXIF tag, XMP, IPTC, comments and trailing data are gone.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Final, TypeVar
 
 from PIL import ExifTags, Image, ImageFile, ImageSequence, UnidentifiedImageError
 
+from diary_svc.jpeg_strip import strip_jpeg
 from fc_common.errors import ValidationFailedError
 
 CONTENT_TYPES: Final = {
@@ -78,7 +81,7 @@ def clean_image(source: Path, destination: Path, *, limits: ImageLimits) -> Clea
             width, height = height, width
         with destination.open("wb") as out:
             _decoding(lambda: _SAVERS[str(image.format)](image, out, exif, source))
-    _check_clean(destination)
+    _decoding(lambda: _check_clean(destination))
     byte_size, sha256 = _size_and_hash(destination)
     return CleanImage(
         content_type=content_type, width=width, height=height, byte_size=byte_size, sha256=sha256
@@ -131,15 +134,9 @@ def _orientation_only_exif(orientation: object) -> bytes:
 
 
 def _save_jpeg(image: ImageFile.ImageFile, out: Any, exif: bytes, source: Path) -> None:
-    image.save(
-        out,
-        format="JPEG",
-        quality="keep",
-        icc_profile=image.info.get("icc_profile"),
-        progressive=bool(image.info.get("progressive")),
-        exif=exif,
-        comment=b"",
-    )
+    del image  # the JPEG is rewritten segment by segment, never re-encoded
+    with source.open("rb") as original:
+        strip_jpeg(original, out, exif=exif)
 
 
 def _save_png(image: ImageFile.ImageFile, out: Any, exif: bytes, source: Path) -> None:
@@ -187,8 +184,13 @@ def _is_lossless_webp(source: Path) -> bool:
 
 
 def _check_clean(path: Path) -> None:
-    """Refuse to store a copy that still carries GPS data (a guard against a Pillow change)."""
+    """Decode what will be stored (a JPEG at 1/8 scale: every byte is read, few pixels kept),
+    and refuse it if it still carries GPS data (a guard against a Pillow change)."""
     with Image.open(path) as image:
+        if image.format == "JPEG":
+            width, height = image.size
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+            image.load()
         if image.getexif().get_ifd(ExifTags.IFD.GPSInfo):
             raise RuntimeError("the cleaned image still carries GPS data")
 
