@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 import strawberry
+import structlog
 from cross_web import HTTPException
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
@@ -32,6 +33,8 @@ from strawberry.types.unset import UNSET
 
 from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
+
+log = structlog.get_logger("fc.gateway.http")
 
 GRAPHQL_PATH = "/graphql"
 ASSETS_PATH = f"{GRAPHQL_PATH}/assets"
@@ -219,6 +222,9 @@ def make_graphql_router(
         getattr(settings, "node_modules_dir", None) or PROJECT_ROOT / "node_modules"
     )
     assets = GraphiQLAssets(Path(node_modules), mount=ASSETS_PATH)
+    if graphiql_enabled and (missing := assets.missing()):
+        # The API works without them; only the GraphiQL page answers 503 saying what to run.
+        log.warning("graphiql_assets_missing", missing=[str(p) for p in missing], fix="make node")
     router = SpecGraphQLRouter(
         schema,
         assets=assets,
