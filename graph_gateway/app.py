@@ -179,7 +179,13 @@ def create_app(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["authorization", "content-type", "x-request-id", "apollo-require-preflight"],
+        allow_headers=[
+            "authorization",
+            "content-type",
+            "x-request-id",
+            "apollo-require-preflight",
+            "x-apollo-operation-name",
+        ],
         expose_headers=["x-request-id", "retry-after"],
         max_age=600,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+import json
+from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from graph_gateway.hardening import HardeningSettings
 
@@ -37,7 +38,10 @@ class GatewaySettings(HardeningSettings):
     password_memory_kib: int = Field(65_536, ge=64)
     password_parallelism: int = Field(4, ge=1)
 
-    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:4000"])
+    # `GATEWAY_CORS_ORIGINS`: comma-separated (`http://a,http://b`) or a JSON list.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://localhost:4000"]
+    )
 
     upstream_connect_timeout_s: float = Field(2.0, gt=0)
     upstream_timeout_s: float = Field(10.0, gt=0)
@@ -52,6 +56,17 @@ class GatewaySettings(HardeningSettings):
     image_url_secret: SecretStr | None = None
     # The gateway's address as browsers reach it (e.g. behind a proxy); unset: the request's.
     public_url: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Read a comma-separated or JSON list of origins from the environment."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_secrets(self) -> Self:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from graph_gateway.settings import GatewaySettings
 from tests.conftest import DatabaseUrlFactory
@@ -74,3 +75,10 @@ async def test_accounts_survive_a_restart_on_the_same_database(
             'mutation { signUp(email: "again@example.com", password: "whatever123") { token } }'
         )
     assert taken["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "email"}
+
+
+def test_cors_origins_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_CORS_ORIGINS", "http://localhost:4000, https://app.example")
+    assert GatewaySettings().cors_origins == ["http://localhost:4000", "https://app.example"]
+    monkeypatch.setenv("GATEWAY_CORS_ORIGINS", '["https://only.example"]')
+    assert GatewaySettings().cors_origins == ["https://only.example"]
