@@ -26,7 +26,7 @@ from diary_svc.settings import DiarySettings
 from diary_svc.storage import FileImageStore, ImageStore, UnknownKeyError
 from diary_svc.upload import drain, spooled_upload
 from fc_common.db import Database
-from fc_common.errors import NotFoundError, ValidationFailedError
+from fc_common.errors import NotFoundError, ServiceError, ValidationFailedError
 
 log = structlog.get_logger("diary.images")
 
@@ -89,16 +89,18 @@ class ImageShelf:
         """Receive the request's file, clean it, store it and record it against the entry."""
         try:
             await anyio.to_thread.run_sync(self._check_room, db, owner_id, entry_id, False)
-        except (NotFoundError, TooManyImagesError):
-            await drain(request)  # so a client still sending its file hears the refusal
+            async with spooled_upload(
+                request, field=UPLOAD_FIELD, limit=self.max_bytes, spool_dir=self.spool_dir
+            ) as upload:
+                log.info("image received", entry_id=entry_id, byte_size=upload.byte_size)
+                return await anyio.to_thread.run_sync(
+                    self._clean_store_record, upload.path, db, owner_id, entry_id
+                )
+        except ServiceError:
+            # A refusal before the body is all read (missing entry, too big, malformed) still
+            # reads the rest (bounded by the body limit), so a client still sending hears it.
+            await drain(request)
             raise
-        async with spooled_upload(
-            request, field=UPLOAD_FIELD, limit=self.max_bytes, spool_dir=self.spool_dir
-        ) as upload:
-            log.info("image received", entry_id=entry_id, byte_size=upload.byte_size)
-            return await anyio.to_thread.run_sync(
-                self._clean_store_record, upload.path, db, owner_id, entry_id
-            )
 
     def _check_room(self, db: Database, owner_id: int, entry_id: int, lock: bool) -> None:
         with db.read() as session:
