@@ -59,6 +59,13 @@ def test_schema_check_passes_the_committed_schema(capsys: pytest.CaptureFixture[
     assert "no unacknowledged breaking changes" in capsys.readouterr().out
 
 
+def test_history_holds_every_committed_version_including_head() -> None:
+    """The default baseline set is the SDL's git history, HEAD's version among it."""
+    head = schema_check.committed_sdl("HEAD")
+    assert head is not None
+    assert head in schema_check.committed_history().values()
+
+
 def test_compare_tells_breaking_from_dangerous_changes() -> None:
     """A narrowed argument type breaks clients; a new enum value is only dangerous."""
     old = "type Query { items(first: Int): [String] }\nenum Mood { HAPPY }\n"
