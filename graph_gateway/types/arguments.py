@@ -1,4 +1,4 @@
-"""Checks the gateway makes on arguments before any upstream call: ids and page sizes."""
+"""Arguments: their shared descriptions, and the checks made on them before any upstream call."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ T = TypeVar("T")
 
 ABSENT = strawberry.UNSET
 """The default of an optional argument the contract gives no default (`after: String`)."""
+
+
+def describe(description: str, name: str | None = None) -> object:
+    """An argument's GraphiQL description (and its GraphQL name when Python cannot spell it)."""
+    return strawberry.argument(description=description, name=name)
+
+
+FIRST = describe("How many items to return (1–100).")
+AFTER = describe("The `endCursor` of the previous page.")
 
 
 def given(value: T | None) -> T | None:

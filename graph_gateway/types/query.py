@@ -12,7 +12,10 @@ from graph_gateway.context import Info
 from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.types.arguments import (
     ABSENT,
+    AFTER,
     DEFAULT_PAGE_SIZE,
+    FIRST,
+    describe,
     given,
     id_or_none,
     input_id,
@@ -27,14 +30,7 @@ from graph_gateway.types.event import Event
 from graph_gateway.types.tag import Tag
 from graph_gateway.types.user import User
 
-
-def _arg(description: str, name: str | None = None) -> object:
-    return strawberry.argument(description=description, name=name)
-
-
-FIRST = _arg("How many items to return (1–100).")
-AFTER = _arg("The `endCursor` of the previous page.")
-TAG_ID = _arg("Only those carrying this tag.")
+TAG_ID = describe("Only those carrying this tag.")
 
 
 def _tag_filter(tag_id: strawberry.ID | None) -> int | None:
@@ -57,7 +53,7 @@ class Query:
 
     @field("One of the user's events; null if there is no such event.")
     async def event(
-        self, info: Info, id: Annotated[strawberry.ID, _arg("The event's id.")]
+        self, info: Info, id: Annotated[strawberry.ID, describe("The event's id.")]
     ) -> Event | None:
         """One of the user's events by id."""
         loaders = info.context.loaders
@@ -70,11 +66,15 @@ class Query:
         self,
         info: Info,
         from_: Annotated[
-            dt.datetime | None, _arg("Events overlapping from (inclusive).", "from")
+            dt.datetime | None, describe("Events overlapping from (inclusive).", "from")
         ] = ABSENT,
-        to: Annotated[dt.datetime | None, _arg("Events overlapping up to (exclusive).")] = ABSENT,
+        to: Annotated[
+            dt.datetime | None, describe("Events overlapping up to (exclusive).")
+        ] = ABSENT,
         tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
-        search: Annotated[str | None, _arg("Text in the title or description, any case.")] = ABSENT,
+        search: Annotated[
+            str | None, describe("Text in the title or description, any case.")
+        ] = ABSENT,
         first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
         after: Annotated[str | None, AFTER] = ABSENT,
     ) -> EventConnection | None:
@@ -91,7 +91,7 @@ class Query:
 
     @field("One of the user's tags; null if there is no such tag.")
     async def tag(
-        self, info: Info, id: Annotated[strawberry.ID, _arg("The tag's id.")]
+        self, info: Info, id: Annotated[strawberry.ID, describe("The tag's id.")]
     ) -> Tag | None:
         """One of the user's tags by id."""
         loaders = info.context.loaders
@@ -106,7 +106,7 @@ class Query:
 
     @field("One of the user's diary entries; null if there is no such entry.")
     async def diary_entry(
-        self, info: Info, id: Annotated[strawberry.ID, _arg("The entry's id.")]
+        self, info: Info, id: Annotated[strawberry.ID, describe("The entry's id.")]
     ) -> DiaryEntry | None:
         """One of the user's diary entries by id."""
         loaders = info.context.loaders
@@ -118,9 +118,9 @@ class Query:
     async def diary_entries(
         self,
         info: Info,
-        from_: Annotated[dt.date | None, _arg("Entries dated on or after.", "from")] = ABSENT,
-        to: Annotated[dt.date | None, _arg("Entries dated on or before.")] = ABSENT,
-        mood: Annotated[Mood | None, _arg("Only entries with this mood.")] = ABSENT,
+        from_: Annotated[dt.date | None, describe("Entries dated on or after.", "from")] = ABSENT,
+        to: Annotated[dt.date | None, describe("Entries dated on or before.")] = ABSENT,
+        mood: Annotated[Mood | None, describe("Only entries with this mood.")] = ABSENT,
         tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
         first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
         after: Annotated[str | None, AFTER] = ABSENT,
@@ -140,11 +140,11 @@ class Query:
     def days(
         self,
         info: Info,
-        from_: Annotated[dt.date, _arg("The first local date.", "from")],
-        to: Annotated[dt.date, _arg("The last local date (inclusive).")],
+        from_: Annotated[dt.date, describe("The first local date.", "from")],
+        to: Annotated[dt.date, describe("The last local date (inclusive).")],
         time_zone_name: Annotated[
             str | None,
-            _arg("The IANA time zone the days are local to, e.g. `Asia/Seoul`.", "timeZone"),
+            describe("The IANA time zone the days are local to, e.g. `Asia/Seoul`.", "timeZone"),
         ] = "UTC",
     ) -> list[Day] | None:
         """Each local day in the range, with its events and diary entries."""

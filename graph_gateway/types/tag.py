@@ -8,14 +8,18 @@ import strawberry
 
 from graph_gateway.clients.records import TagRecord
 from graph_gateway.context import Info
-from graph_gateway.types.arguments import ABSENT, DEFAULT_PAGE_SIZE, given, page_size
+from graph_gateway.types.arguments import (
+    ABSENT,
+    AFTER,
+    DEFAULT_PAGE_SIZE,
+    FIRST,
+    given,
+    page_size,
+)
 from graph_gateway.types.decorators import field
 
 if TYPE_CHECKING:
     from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
-
-FIRST = strawberry.argument(description="How many items to return (1–100).")
-AFTER = strawberry.argument(description="The `endCursor` of the previous page.")
 
 
 @strawberry.type(description="A label the user puts on events and diary entries.")
