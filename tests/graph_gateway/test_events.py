@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.graph_gateway.conftest import Gateway, error_codes
-from tests.graph_gateway.factories import EVENT_FIELDS, make_event, make_tag
+from tests.graph_gateway.factories import EVENT_FIELDS, make_entry, make_event, make_tag
 
 UPDATE = f"""
 mutation($id: ID!, $input: UpdateEventInput!) {{
@@ -205,3 +205,15 @@ async def test_bad_filters_name_their_argument(gateway: Gateway, token: str) -> 
     assert bad_cursor["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "after"}
     bad_tag = await gateway.post(EVENTS_PAGE, {"tagId": "x1"}, token=token)
     assert bad_tag["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "tagId"}
+
+
+async def test_an_all_day_event_has_only_its_own_days_entries(gateway: Gateway, token: str) -> None:
+    event = await make_event(
+        gateway, token, allDay=True, startsAt="2026-03-10T00:00:00Z", endsAt="2026-03-11T00:00:00Z"
+    )
+    for day in ("2026-03-09", "2026-03-10", "2026-03-11"):
+        await make_entry(gateway, token, date=day, content=day)
+    data = await gateway.ok(
+        f'{{ event(id: "{event["id"]}") {{ allDay diaryEntries {{ content }} }} }}', token=token
+    )
+    assert data == {"event": {"allDay": True, "diaryEntries": [{"content": "2026-03-10"}]}}
