@@ -23,6 +23,7 @@ import structlog
 from cross_web import HTTPException
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
@@ -102,8 +103,10 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
     def __init__(self, schema: strawberry.Schema, *, assets: GraphiQLAssets, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
         self.assets = assets
+        # No subscriptions in the schema: drop the WebSocket route rather than accept and close.
+        self.routes[:] = [r for r in self.routes if not isinstance(r, APIWebSocketRoute)]
 
-    async def run(  # type: ignore[override]  # HTTP requests only; websockets are off
+    async def run(  # type: ignore[override]  # HTTP only: there is no WebSocket route
         self, request: Request, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response:
         """Run one GraphQL request, negotiating the media type and status code."""
