@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from diary_svc import image_queries, queries
+from diary_svc import entry_reads, image_queries, queries
 from diary_svc.images import ImageShelf
 from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate, Mood
 from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
@@ -53,10 +53,12 @@ def list_entries(
     after: Annotated[str | None, Query(max_length=512, description="A page's end_cursor")] = None,
 ) -> Page[EntryPublic]:
     """List the caller's entries by (date, id), filtered by inclusive dates, mood and tag."""
-    key = queries.parse_entry_cursor(after) if after is not None else None
-    filters = queries.EntryFilters(date_from=date_from, date_to=date_to, mood=mood, tag_id=tag_id)
+    key = entry_reads.parse_entry_cursor(after) if after is not None else None
+    filters = entry_reads.EntryFilters(
+        date_from=date_from, date_to=date_to, mood=mood, tag_id=tag_id
+    )
     with db.read() as session:
-        return queries.list_entries(
+        return entry_reads.list_entries(
             session=session, owner_id=caller.user_id, filters=filters, first=first, after=key
         )
 
@@ -65,7 +67,7 @@ def list_entries(
 def get_entries(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EntryPublic]:
     """Read many of the caller's entries by id, in request order (null for misses)."""
     with db.read() as session:
-        found = queries.get_entries(session=session, owner_id=caller.user_id, ids=body.ids)
+        found = entry_reads.get_entries(session=session, owner_id=caller.user_id, ids=body.ids)
     return Items[EntryPublic](items=found)
 
 
@@ -75,7 +77,7 @@ def entries_by_date_range(
 ) -> Results[list[EntryPublic]]:
     """The caller's entries dated within each inclusive range, one list per range."""
     with db.read() as session:
-        found = queries.entries_in_ranges(
+        found = entry_reads.entries_in_ranges(
             session=session, owner_id=caller.user_id, ranges=body.ranges
         )
     return Results[list[EntryPublic]](results=found)
@@ -87,11 +89,11 @@ def entries_by_tag(
 ) -> Results[Page[EntryPublic]]:
     """A page of the caller's entries carrying each requested tag id, one page per request."""
     requests = [
-        queries.TagPageQuery(
+        entry_reads.TagPageQuery(
             tag_id=r.tag_id,
             first=r.first,
             after=(
-                queries.parse_entry_cursor(r.after, field=f"requests.{i}.after")
+                entry_reads.parse_entry_cursor(r.after, field=f"requests.{i}.after")
                 if r.after is not None
                 else None
             ),
@@ -99,7 +101,7 @@ def entries_by_tag(
         for i, r in enumerate(body.requests)
     ]
     with db.read() as session:
-        pages = queries.entry_pages_by_tag(
+        pages = entry_reads.entry_pages_by_tag(
             session=session, owner_id=caller.user_id, requests=requests
         )
     return Results[Page[EntryPublic]](results=pages)
@@ -109,7 +111,7 @@ def entries_by_tag(
 def get_entry(entry_id: EntryId, caller: CallerDep, db: DatabaseDep) -> EntryPublic:
     """Read one of the caller's entries."""
     with db.read() as session:
-        entry = queries.get_entry(session=session, owner_id=caller.user_id, entry_id=entry_id)
+        entry = entry_reads.get_entry(session=session, owner_id=caller.user_id, entry_id=entry_id)
     if entry is None:
         raise _not_found()
     return entry

@@ -10,7 +10,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
-from diary_svc import queries
+from diary_svc import entry_reads
 from diary_svc.app import create_app
 from diary_svc.models import DateRange
 from diary_svc.settings import DiarySettings
@@ -52,16 +52,16 @@ async def test_list_and_range_queries_search_the_owner_date_index(
 
         def run() -> None:
             with database.read() as session:
-                queries.list_entries(
+                entry_reads.list_entries(
                     session=session,
                     owner_id=1,
-                    filters=queries.EntryFilters(
+                    filters=entry_reads.EntryFilters(
                         date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 2, 1)
                     ),
                     first=20,
                     after=(dt.date(2026, 1, 3), 5),
                 )
-                queries.entries_in_ranges(
+                entry_reads.entries_in_ranges(
                     session=session,
                     owner_id=1,
                     ranges=[
