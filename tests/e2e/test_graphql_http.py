@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.http import negotiate
 from tests.e2e.live import LiveStack
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -121,3 +122,23 @@ def test_missing_npm_packages_give_a_503_page_that_says_what_to_run(tmp_path: Pa
     response = render_graphiql_page(assets, endpoint="/graphql")
     assert response.status_code == 503
     assert b"make node" in response.body
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        (None, "application/json"),
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+        ("application/graphql-response+json, application/json", GRAPHQL_RESPONSE),
+        ("application/graphql-response+json;q=0.5, application/json", "application/json"),
+        ("application/json;q=0.9, application/graphql-response+json", GRAPHQL_RESPONSE),
+        ("text/html, application/graphql-response+json;q=0", None),
+        ("application/graphql-response+json;q=oops, text/plain", None),
+        ("text/plain", None),
+    ],
+)
+def test_negotiate_honours_quality_values(accept: str | None, chosen: str | None) -> None:
+    """The best-quality JSON type wins; the watershed type wins ties; q=0 means not acceptable."""
+    assert negotiate(accept) == chosen
