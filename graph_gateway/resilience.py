@@ -21,6 +21,9 @@ from enum import StrEnum
 from typing import Literal
 
 import httpx
+import structlog
+
+log = structlog.get_logger("graph_gateway.resilience")
 
 Clock = Callable[[], float]
 HealthStatus = Literal["ok", "degraded", "down"]
@@ -99,6 +102,8 @@ class CircuitBreaker:
 
     def record_success(self, latency_s: float = 0.0) -> None:
         """A call answered: close the breaker and forget past failures."""
+        if self._state is not BreakerState.CLOSED:
+            log.info("circuit closed", service=self.service)
         self._state = BreakerState.CLOSED
         self._failures = 0
         self._probe_in_flight = False
@@ -109,6 +114,8 @@ class CircuitBreaker:
         self._failures += 1
         self._probe_in_flight = False
         if self._state is BreakerState.HALF_OPEN or self._failures >= self.failure_threshold:
+            if self._state is not BreakerState.OPEN:
+                log.warning("circuit opened", service=self.service, failures=self._failures)
             self._state = BreakerState.OPEN
             self._opened_at = self._clock()
 

@@ -126,6 +126,12 @@ async def test_diary_down_serves_events_with_null_entries_then_recovers(
     await wait_until(ready_again)
     again = await client.execute(EVENTS_WITH_ENTRIES, token=member.token)
     assert again.ok() == before
+    transitions = [
+        r["event"]
+        for r in hardening_stack.gateway.log_records()
+        if r.get("event", "").startswith("circuit") and r.get("service") == "diary"
+    ]
+    assert transitions[-2:] == ["circuit opened", "circuit closed"]
 
 
 async def test_calendar_down_serves_entries_with_null_tags_and_events_then_recovers(
