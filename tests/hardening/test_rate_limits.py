@@ -149,3 +149,14 @@ async def test_aliased_log_ins_count_one_by_one(tmp_path: Path) -> None:
     async with gateway(settings) as http:
         response = await post(http, f"mutation {{ {fields} }}", ip="203.0.113.9")
     assert_rate_limited(response)
+
+
+async def test_an_unreachable_store_fails_open_and_shows_in_readiness(tmp_path: Path) -> None:
+    settings = settings_for(
+        tmp_path, rate_limit_per_client="2/minute", rate_limit_storage_uri="redis://127.0.0.1:1"
+    )
+    async with gateway(settings) as http:
+        answers = [await post(http, "{ __typename }", ip="192.0.2.77") for _ in range(4)]
+        ready = await http.get("/health/ready")
+    assert [a.status_code for a in answers] == [200] * 4  # serving, though unprotected
+    assert ready.json()["checks"]["rate_limits"] == "degraded"
