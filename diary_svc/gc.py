@@ -1,8 +1,9 @@
 """`python -m diary_svc.gc` (also run at service start): remove image files no row refers to.
 
-A file is an orphan when no image row names it: a crash struck between storing it and
-committing its row, or between deleting a row and its file. Files younger than the grace
-period are left alone, since their upload may still be about to commit its row.
+A file is an orphan when no image row names it (or, for a thumbnail, its image's row): a crash
+struck between storing it and committing its row, or between deleting a row and its files.
+Files younger than the grace period are left alone, since their upload may still be about to
+commit its row.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import structlog
 from diary_svc import image_queries
 from diary_svc.images import ImageShelf
 from diary_svc.settings import DiarySettings
+from diary_svc.thumbnails import derived_keys
 from fc_common.db import Database, create_db_engine
 from fc_common.logging import configure_logging
 
@@ -37,7 +39,8 @@ def sweep(*, db: Database, shelf: ImageShelf, grace: dt.timedelta, now: dt.datet
     # Keys are read before the store is listed: a row committed after this read belongs to a
     # file written moments before, which the grace period protects.
     with db.read() as session:
-        referenced = image_queries.referenced_storage_keys(session=session)
+        images = image_queries.referenced_storage_keys(session=session)
+    referenced = images | {key for image in images for key in derived_keys(image)}
     kept = removed = 0
     for stored in shelf.store.scan():
         if stored.key in referenced or stored.modified_at >= cutoff:

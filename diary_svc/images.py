@@ -24,6 +24,8 @@ from diary_svc.imaging import ImageLimits, clean_image
 from diary_svc.models import ImagePublic
 from diary_svc.settings import DiarySettings
 from diary_svc.storage import FileImageStore, ImageStore, UnknownKeyError
+from diary_svc.thumbnails import CONTENT_TYPE as THUMBNAIL_TYPE
+from diary_svc.thumbnails import derived_keys, make_thumbnail, snapped_width, thumbnail_key
 from diary_svc.upload import drain, spooled_upload
 from fc_common.db import Database
 from fc_common.errors import NotFoundError, ServiceError, ValidationFailedError
@@ -51,7 +53,7 @@ class ImageContent:
     file: BinaryIO
     content_type: str
     byte_size: int
-    sha256: str
+    etag: str
 
     def chunks(self) -> Generator[bytes, None, None]:
         """Read the file in chunks, closing it when done (or when the generator is dropped)."""
@@ -159,24 +161,47 @@ class ImageShelf:
             raise NotFoundError("Image not found")
         return image_queries.publish_image(row)
 
-    def open(self, *, db: Database, owner_id: int, image_id: int) -> ImageContent:
-        """Open the owner's image bytes for streaming."""
+    def open(
+        self, *, db: Database, owner_id: int, image_id: int, width: int | None = None
+    ) -> ImageContent:
+        """Open the owner's image bytes for streaming: the image, or its thumbnail at least
+        `width` pixels wide (made now if it is the first request for it)."""
         with db.read() as session:
             row = image_queries.get_image_row(session=session, owner_id=owner_id, image_id=image_id)
         if row is None:
             raise NotFoundError("Image not found")
+        thumbnail_width = (
+            snapped_width(width, original_width=row.width) if width is not None else None
+        )
         try:
-            source = self.store.open(row.storage_key)
+            if thumbnail_width is None:
+                return _content(self.store.open(row.storage_key), row.content_type, row.sha256)
+            source = self._thumbnail(row.storage_key, thumbnail_width)
         except UnknownKeyError as exc:
             # A row without its file: only a lost disk does this, never the write order.
             log.error("image file missing", image_id=image_id)
             raise NotFoundError("Image not found") from exc
-        return ImageContent(
-            file=source,
-            content_type=row.content_type,
-            byte_size=row.byte_size,
-            sha256=row.sha256,
-        )
+        return _content(source, THUMBNAIL_TYPE, f"{row.sha256}-w{thumbnail_width}")
+
+    def _thumbnail(self, storage_key: str, width: int) -> BinaryIO:
+        key = thumbnail_key(storage_key, width)
+        try:
+            return self.store.open(key)
+        except UnknownKeyError:
+            pass
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="thumbnail-", dir=self.spool_dir)
+        os.close(fd)
+        made = Path(name)
+        try:
+            with self.store.open(storage_key) as original:
+                make_thumbnail(original, made, width=width)
+            with made.open("rb") as thumbnail:
+                self.store.put(thumbnail, key=key)
+        finally:
+            made.unlink(missing_ok=True)
+        log.info("thumbnail made", width=width)
+        return self.store.open(key)
 
     def delete(self, *, db: Database, owner_id: int, image_id: int) -> None:
         """Delete the owner's image: the row first, then its file."""
@@ -187,9 +212,16 @@ class ImageShelf:
         self.remove_files([key])
 
     def remove_files(self, keys: list[str]) -> None:
-        """Remove files whose rows are gone; a failure leaves an orphan for the sweep."""
-        for key in keys:
+        """Remove images' files (and thumbnails) whose rows are gone; a failure leaves an
+        orphan for the sweep."""
+        for key in [k for image_key in keys for k in (image_key, *derived_keys(image_key))]:
             try:
                 self.store.delete(key)
             except OSError:
                 log.exception("image file not removed; the sweep will retry", storage_key=key)
+
+
+def _content(file: BinaryIO, content_type: str, etag: str) -> ImageContent:
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    return ImageContent(file=file, content_type=content_type, byte_size=size, etag=etag)

@@ -38,8 +38,9 @@ class StoredObject:
 class ImageStore(Protocol):
     """Bytes under opaque keys: put once, read many, delete, list for the sweep."""
 
-    def put(self, source: BinaryIO) -> StoredObject:
-        """Store everything `source` yields under a new key, atomically."""
+    def put(self, source: BinaryIO, *, key: str | None = None) -> StoredObject:
+        """Store everything `source` yields atomically, under a new key (or `key`, replacing
+        what it held: for objects derived deterministically from another)."""
         ...
 
     def open(self, key: str) -> BinaryIO:
@@ -80,12 +81,12 @@ class FileImageStore:
             raise UnknownKeyError(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def put(self, source: BinaryIO) -> StoredObject:
+    def put(self, source: BinaryIO, *, key: str | None = None) -> StoredObject:
         """Copy `source` to a temporary file, fsync it, rename it into place, fsync the folder."""
-        key = new_key()
+        key = key if key is not None else new_key()
         final = self._path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        temp = final.parent / f"{_TEMP_PREFIX}{key}"
+        temp = final.parent / f"{_TEMP_PREFIX}{new_key()}"
         try:
             with temp.open("xb") as out:
                 shutil.copyfileobj(source, out, _COPY_CHUNK)

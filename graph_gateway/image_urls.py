@@ -1,7 +1,8 @@
-"""Signed, expiring image URLs: `/images/{id}?u=…&exp=…&sig=…`, so `<img src>` needs no header.
+"""Signed, expiring image URLs (`/images/{id}?u=…&exp=…[&w=…]&sig=…`): `<img src>` needs no header.
 
-The signature is an HMAC-SHA256 over the image id, the owner's user id and the expiry, so a URL
-shows one image of one user until it expires and cannot be bent to show another. Expiries are
+The signature is an HMAC-SHA256 over the image id, the owner's user id, the expiry and the
+thumbnail width, so a URL shows one image (at one size) of one user until it expires and cannot
+be bent to show another. Expiries are
 rounded up to a five-minute step: the same image gets the same URL for a while, and browsers
 can cache it.
 """
@@ -35,6 +36,7 @@ class ImageGrant:
     image_id: int
     user_id: int
     expires_at: int
+    width: int | None = None
 
 
 class ImageUrlSigner:
@@ -70,19 +72,18 @@ class ImageUrlSigner:
             clock=clock,
         )
 
-    def url(self, *, image_id: int, user_id: int, request_base_url: str) -> str:
-        """An absolute URL showing the image for the configured time (the public URL's host if
-        one is configured, else the host the request came to)."""
+    def url(
+        self, *, image_id: int, user_id: int, request_base_url: str, width: int | None = None
+    ) -> str:
+        """An absolute URL showing the image (or its thumbnail at least `width` wide) for the
+        configured time, on the public URL's host if one is configured, else the request's."""
         expires_at = math.ceil((self._clock() + self.ttl_s) / EXPIRY_STEP_S) * EXPIRY_STEP_S
-        query = urlencode(
-            {
-                "u": user_id,
-                "exp": expires_at,
-                "sig": self._signature(image_id, user_id, expires_at),
-            }
-        )
+        params: dict[str, int | str] = {"u": user_id, "exp": expires_at}
+        if width is not None:
+            params["w"] = width
+        params["sig"] = self._signature(image_id, user_id, expires_at, width)
         base = self.public_url or request_base_url.rstrip("/")
-        return f"{base}{IMAGES_PATH}/{image_id}?{query}"
+        return f"{base}{IMAGES_PATH}/{image_id}?{urlencode(params)}"
 
     def verify(self, *, image_id: str, params: Mapping[str, str]) -> ImageGrant:
         """The grant a URL carries; `InvalidImageUrlError` if it is forged, changed or expired."""
@@ -91,19 +92,20 @@ class ImageUrlSigner:
                 image_id=_positive(image_id),
                 user_id=_positive(params["u"]),
                 expires_at=_positive(params["exp"]),
+                width=_positive(params["w"]) if "w" in params else None,
             )
             signature = params["sig"]
         except (KeyError, ValueError) as exc:
             raise InvalidImageUrlError("malformed image URL") from exc
-        expected = self._signature(grant.image_id, grant.user_id, grant.expires_at)
+        expected = self._signature(grant.image_id, grant.user_id, grant.expires_at, grant.width)
         if not hmac.compare_digest(signature.encode(), expected.encode()):
             raise InvalidImageUrlError("bad signature")
         if grant.expires_at <= self._clock():
             raise InvalidImageUrlError("expired")
         return grant
 
-    def _signature(self, image_id: int, user_id: int, expires_at: int) -> str:
-        message = f"{image_id}:{user_id}:{expires_at}".encode()
+    def _signature(self, image_id: int, user_id: int, expires_at: int, width: int | None) -> str:
+        message = f"{image_id}:{user_id}:{expires_at}:{width or 0}".encode()
         digest = hmac.new(self._key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

@@ -1,4 +1,4 @@
-"""`GET /images/{id}?u=…&exp=…&sig=…`: show an image through a signed URL, streamed from the diary.
+"""`GET /images/{id}?u=…&exp=…[&w=…]&sig=…`: show an image (or its thumbnail) through a signed URL.
 
 No `Authorization` header is needed (an `<img src>` cannot send one): the signature is the
 permission. A forged, altered or expired URL is 403; a deleted image is 404. The bytes are
@@ -50,7 +50,10 @@ def image_router() -> APIRouter:
         if if_none_match := request.headers.get("if-none-match"):
             headers["if-none-match"] = if_none_match
         upstream_request = diary.http.build_request(
-            "GET", f"/images/{grant.image_id}/content", headers=headers
+            "GET",
+            f"/images/{grant.image_id}/content",
+            params={"width": grant.width} if grant.width is not None else None,
+            headers=headers,
         )
         try:
             upstream = await diary.http.send(upstream_request, stream=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from diary_svc.images import UPLOAD_FIELD, ImageShelf
@@ -18,6 +18,7 @@ from fc_common.service_app import DatabaseDep
 router = APIRouter(tags=["images"], responses=error_responses(401))
 
 ImageId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The image's id")]
+MAX_THUMBNAIL_REQUEST = 4096
 
 _MULTIPART_BODY: dict[str, Any] = {
     "requestBody": {
@@ -76,11 +77,23 @@ def get_image(
     },
 )
 def get_image_content(
-    image_id: ImageId, request: Request, caller: CallerDep, db: DatabaseDep, shelf: ShelfDep
+    image_id: ImageId,
+    request: Request,
+    caller: CallerDep,
+    db: DatabaseDep,
+    shelf: ShelfDep,
+    width: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_THUMBNAIL_REQUEST,
+            description="A thumbnail (WebP) at least this wide, if narrower than the image",
+        ),
+    ] = None,
 ) -> Response:
-    """Stream one of the caller's images, with its type, length and content-hash ETag."""
-    content = shelf.open(db=db, owner_id=caller.user_id, image_id=image_id)
-    etag = f'"{content.sha256}"'
+    """Stream one of the caller's images (or a thumbnail), with type, length and ETag."""
+    content = shelf.open(db=db, owner_id=caller.user_id, image_id=image_id, width=width)
+    etag = f'"{content.etag}"'
     headers = {"ETag": etag, "Cache-Control": "private, max-age=0, must-revalidate"}
     if etag in request.headers.get("if-none-match", ""):
         content.file.close()

@@ -18,6 +18,8 @@ from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.types.arguments import target_id
 from graph_gateway.types.decorators import field, mutation
 
+MAX_WIDTH = 4096
+
 
 @strawberry.type(description="A picture attached to a diary entry.")
 class DiaryImage:
@@ -46,14 +48,27 @@ class DiaryImage:
 
     @field(
         "A signed URL that shows the image without any header (for `<img src>`) until it "
-        "expires (GATEWAY_IMAGE_URL_TTL_MINUTES)."
+        "expires (GATEWAY_IMAGE_URL_TTL_MINUTES). With `width`, a WebP thumbnail at least that "
+        "wide (64, 128, 256, 512, 1024 or 2048 pixels), or the image itself if it is narrower."
     )
-    def url(self, info: Info) -> str:
-        """A signed, expiring URL of the image."""
+    def url(
+        self,
+        info: Info,
+        width: Annotated[
+            int | None,
+            strawberry.argument(description=f"Thumbnail width in pixels (1-{MAX_WIDTH})."),
+        ] = None,
+    ) -> str:
+        """A signed, expiring URL of the image or of a thumbnail."""
+        if width is not None and not 1 <= width <= MAX_WIDTH:
+            raise BadUserInputError(f"width must be between 1 and {MAX_WIDTH}", field="width")
         request = _request(info)
         signer: ImageUrlSigner = request.app.state.image_urls
         return signer.url(
-            image_id=int(self.id), user_id=self.owner_id, request_base_url=str(request.base_url)
+            image_id=int(self.id),
+            user_id=self.owner_id,
+            request_base_url=str(request.base_url),
+            width=width,
         )
 
 
