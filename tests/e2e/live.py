@@ -26,6 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 LOG_TAIL_LINES = 80
+SETTINGS_PREFIXES = ("FC_", "GATEWAY_", "CALENDAR_", "DIARY_")
 PROCESSES = (("calendar", "calendar_svc"), ("diary", "diary_svc"), ("gateway", "graph_gateway"))
 
 # Cheap argon2id for tests: hashing cost is not what these tests measure.
@@ -145,8 +146,8 @@ def stack_env(
     workdir: Path, database_urls: Mapping[str, str], ports: Mapping[str, int]
 ) -> dict[str, str]:
     """The environment the three processes are configured by."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_", "GATEWAY_"))}
-    env = {k: v for k, v in env.items() if not k.startswith(("CALENDAR_", "DIARY_"))}
+    # Only what this function sets configures the processes, whatever the caller's shell has.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
     env.update(
         {
             "PYTHONUNBUFFERED": "1",

@@ -20,7 +20,7 @@ import httpx
 
 from scripts.seed import SEOUL, TAGS, demo_entries, demo_events
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, free_port
+from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, SETTINGS_PREFIXES, free_port
 
 START_TIMEOUT_S = 150.0
 STOP_TIMEOUT_S = 10.0
@@ -121,7 +121,7 @@ def test_make_run_serves_seeds_once_and_stops_on_ctrl_c(
     """Two runs on the same data: the second adds nothing, and Ctrl-C stops all three quickly."""
     ports = {"GATEWAY_PORT": free_port(), "CALENDAR_PORT": free_port(), "DIARY_PORT": free_port()}
     databases = make_databases("run")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_", "GATEWAY_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
     env.update({name: str(port) for name, port in ports.items()})
     env.update(
         {
