@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,26 @@ from scripts import export_schema, schema_check
 REMOVED_FIELD = "Field Query.legacyPing was removed."
 
 
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+
+
 def test_committed_schema_files_match_the_code() -> None:
     """`make schema` has been run and committed: SDL and both OpenAPI files are current."""
-    stale = export_schema.drifted(export_schema.render_all())
-    assert [path.name for path in stale] == [], "run `make schema` and commit schema/"
+    rendered = export_schema.render_all()
+    stale = export_schema.drifted(rendered)
+    diffs = [
+        "".join(
+            difflib.unified_diff(
+                _lines(path),
+                rendered[path].splitlines(keepends=True),
+                f"committed {path.name}",
+                f"code's {path.name}",
+            )
+        )[:4000]
+        for path in stale
+    ]
+    assert stale == [], "run `make schema` and commit schema/:\n" + "\n".join(diffs)
 
 
 def test_exports_are_stable() -> None:
