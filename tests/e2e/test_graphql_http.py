@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from graphql import build_schema, parse, validate
 
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.graphiql.page import default_query
 from graph_gateway.http import negotiate
+from scripts.export_schema import gateway_sdl
 from tests.e2e.live import LiveStack
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -142,3 +146,11 @@ def test_missing_npm_packages_give_a_503_page_that_says_what_to_run(tmp_path: Pa
 def test_negotiate_honours_quality_values(accept: str | None, chosen: str | None) -> None:
     """The best-quality JSON type wins; the watershed type wins ties; q=0 means not acceptable."""
     assert negotiate(accept) == chosen
+
+
+@pytest.mark.parametrize("today", [date(2026, 2, 14), date(2028, 12, 31)])
+def test_graphiql_default_operations_are_valid_against_the_schema(today: date) -> None:
+    """Every operation GraphiQL opens with validates, whatever the month (February, leap years)."""
+    document = parse(default_query(today))
+    assert len(document.definitions) == 4
+    assert validate(build_schema(gateway_sdl()), document) == []
