@@ -28,12 +28,16 @@ def default_query(today: date) -> str:
     return f"""\
 # Welcome to Fortune Compass (운명나침반).
 #
-# 1. Run "LogIn" (the ▶ button offers each operation below). `make run` seeds this demo account.
-# 2. Copy the token into the Headers tab below: {{"Authorization": "Bearer <token>"}}
-# 3. Run "Me", "ThisMonth" or "UpcomingEvents".
+# 1. Press ▶ and pick LogIn (`make run` seeds the demo account).
+# 2. Copy the token into the Headers tab below:
+#    {{"Authorization": "Bearer <token>"}}
+# 3. Then run Me, ThisMonth or UpcomingEvents.
 
 mutation LogIn {{
-  logIn(email: "{DEMO_EMAIL}", password: "{DEMO_PASSWORD}") {{
+  logIn(
+    email: "{DEMO_EMAIL}"
+    password: "{DEMO_PASSWORD}"
+  ) {{
     token
     user {{ id email displayName }}
   }}
@@ -44,7 +48,11 @@ query Me {{
 }}
 
 query ThisMonth {{
-  days(from: "{first}", to: "{last}", timeZone: "Asia/Seoul") {{
+  days(
+    from: "{first}"
+    to: "{last}"
+    timeZone: "Asia/Seoul"
+  ) {{
     date
     events {{ title startsAt tags {{ name color }} }}
     diaryEntries {{ title mood weather }}
