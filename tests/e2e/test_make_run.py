@@ -6,6 +6,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +38,16 @@ class RunAll:
     token: str = ""
     child_pids: list[int] = field(default_factory=list)
 
+    def take(self, line: str) -> None:
+        """Record a printed line and what it announces (a child's pid, the URL, the token)."""
+        self.lines.append(line)
+        if found := re.search(r"\(pid (\d+)\)", line):
+            self.child_pids.append(int(found.group(1)))
+        if found := re.search(r"GraphiQL:\s+(\S+)", line):
+            self.graphiql_url = found.group(1)
+        if found := re.search(r"Authorization: Bearer (\S+)", line):
+            self.token = found.group(1)
+
     def output(self) -> str:
         """Everything printed so far."""
         return "\n".join(self.lines)
@@ -49,8 +60,8 @@ def _reader(stream: Iterator[str], into: queue.Queue[str | None]) -> None:
 
 
 @contextmanager
-def run_all(env: dict[str, str]) -> Iterator[RunAll]:
-    """Start the script, wait for its banner, and always make sure it is gone afterwards."""
+def run_all(env: dict[str, str], *, until_banner: bool = True) -> Iterator[RunAll]:
+    """Start the script (waiting for its banner if asked); make sure it is gone afterwards."""
     popen = subprocess.Popen(
         [sys.executable, "-m", "scripts.run_all"],
         cwd=REPO_ROOT,
@@ -66,24 +77,41 @@ def run_all(env: dict[str, str]) -> Iterator[RunAll]:
     run = RunAll(popen)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not run.token:
+        while until_banner and not run.token:
             line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             assert line is not None, f"run_all exited before its banner:\n{run.output()}"
-            run.lines.append(line)
-            if found := re.search(r"\(pid (\d+)\)", line):
-                run.child_pids.append(int(found.group(1)))
-            if found := re.search(r"GraphiQL:\s+(\S+)", line):
-                run.graphiql_url = found.group(1)
-            if found := re.search(r"Authorization: Bearer (\S+)", line):
-                run.token = found.group(1)
+            run.take(line)
         yield run
     finally:
         if popen.poll() is None:
             popen.kill()
             popen.wait()
         while (line := lines.get(timeout=5)) is not None:
-            run.lines.append(line)
+            run.take(line)
         popen.stdout.close()
+
+
+def run_env(tmp_path: Path, databases: dict[str, str], ports: dict[str, int]) -> dict[str, str]:
+    """The environment `make run` would see, with free ports and this test's databases."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    env.update({name: str(port) for name, port in ports.items()})
+    env.update(
+        {
+            "FC_ENVIRONMENT": "development",
+            "FC_DATA_DIR": str(tmp_path / "data"),
+            "CALENDAR_DATABASE_URL": databases["calendar"],
+            "DIARY_DATABASE_URL": databases["diary"],
+            "GATEWAY_DATABASE_URL": databases["gateway"],
+            "NO_COLOR": "1",
+            **FAST_PASSWORD_HASHING,
+        }
+    )
+    return env
+
+
+def free_ports() -> dict[str, int]:
+    """A free loopback port for each process."""
+    return {"GATEWAY_PORT": free_port(), "CALENDAR_PORT": free_port(), "DIARY_PORT": free_port()}
 
 
 def alive(pid: int) -> bool:
@@ -107,36 +135,23 @@ def counts(run: RunAll) -> tuple[int, int, int]:
     return data["events"]["totalCount"], data["diaryEntries"]["totalCount"], len(data["tags"])
 
 
-def stop_with_ctrl_c(run: RunAll) -> float:
-    """Send SIGINT, wait for the script; return how long it took."""
+def stop_with(run: RunAll, signum: signal.Signals) -> float:
+    """Send a signal, wait for the script; return how long it took."""
     started = time.monotonic()
-    run.popen.send_signal(signal.SIGINT)
+    run.popen.send_signal(signum)
     run.popen.wait(timeout=STOP_TIMEOUT_S + 5)
     return time.monotonic() - started
 
 
-def test_make_run_serves_seeds_once_and_stops_on_ctrl_c(
+def test_make_run_serves_seeds_once_and_stops_on_a_signal(
     tmp_path: Path, make_databases: DatabaseSet
 ) -> None:
-    """Two runs on the same data: the second adds nothing, and Ctrl-C stops all three quickly."""
-    ports = {"GATEWAY_PORT": free_port(), "CALENDAR_PORT": free_port(), "DIARY_PORT": free_port()}
-    databases = make_databases("run")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
-    env.update({name: str(port) for name, port in ports.items()})
-    env.update(
-        {
-            "FC_ENVIRONMENT": "development",
-            "FC_DATA_DIR": str(tmp_path / "data"),
-            "CALENDAR_DATABASE_URL": databases["calendar"],
-            "DIARY_DATABASE_URL": databases["diary"],
-            "GATEWAY_DATABASE_URL": databases["gateway"],
-            "NO_COLOR": "1",
-            **FAST_PASSWORD_HASHING,
-        }
-    )
+    """Two runs on the same data: the second adds nothing; Ctrl-C, then SIGTERM, stop all three."""
+    ports = free_ports()
+    env = run_env(tmp_path, make_databases("run"), ports)
 
     seen: list[tuple[int, int, int]] = []
-    for attempt in (1, 2):
+    for attempt, signum in ((1, signal.SIGINT), (2, signal.SIGTERM)):
         with run_all(env) as run:
             assert run.graphiql_url == f"http://127.0.0.1:{ports['GATEWAY_PORT']}/graphql"
             assert "demo@fortune-compass.local" in run.output()
@@ -144,7 +159,7 @@ def test_make_run_serves_seeds_once_and_stops_on_ctrl_c(
                 assert any(line.startswith(prefix) for line in run.lines), prefix
             seen.append(counts(run))
             assert len(run.child_pids) == 3
-            took = stop_with_ctrl_c(run)
+            took = stop_with(run, signum)
         assert run.popen.returncode == 0, run.output()
         assert took < STOP_TIMEOUT_S, f"stopping took {took:.1f}s"
         assert [pid for pid in run.child_pids if alive(pid)] == []
@@ -154,3 +169,19 @@ def test_make_run_serves_seeds_once_and_stops_on_ctrl_c(
     month = datetime.now(SEOUL).date().replace(day=1)
     expected = (len(list(demo_events(month))), len(list(demo_entries(month))), len(TAGS))
     assert seen == [expected, expected]
+
+
+def test_make_run_stops_everything_when_a_process_cannot_start(
+    tmp_path: Path, make_databases: DatabaseSet
+) -> None:
+    """The gateway's port is taken: the script says so, stops the services and exits 1."""
+    ports = free_ports()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", ports["GATEWAY_PORT"]))
+        squatter.listen()
+        with run_all(run_env(tmp_path, make_databases("busy"), ports), until_banner=False) as run:
+            run.popen.wait(timeout=START_TIMEOUT_S)
+    assert run.popen.returncode == 1, run.output()
+    assert "graph_gateway exited" in run.output()
+    assert len(run.child_pids) == 3
+    assert [pid for pid in run.child_pids if alive(pid)] == []
