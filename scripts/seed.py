@@ -12,55 +12,21 @@ import calendar
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
+from scripts.demo_data import SEOUL, TAGS, at, demo_entries, demo_events
 
 DEMO_NAME = "데모 Demo"
-SEOUL = ZoneInfo("Asia/Seoul")
 PAGE = 100
-
-TAGS = {
-    "work": ("업무 Work", "#2563EB"),
-    "family": ("가족 Family", "#DB2777"),
-    "exercise": ("운동 Exercise", "#16A34A"),
-    "travel": ("여행 Travel", "#F59E0B"),
-    "study": ("공부 Study", "#7C3AED"),
-}
 
 
 class SeedError(Exception):
     """The gateway refused a request the seed needs."""
-
-
-@dataclass(frozen=True)
-class DemoEvent:
-    """An event to have in the demo month (local Seoul times)."""
-
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    tags: tuple[str, ...]
-    description: str | None = None
-    location: str | None = None
-    all_day: bool = False
-
-
-@dataclass(frozen=True)
-class DemoEntry:
-    """A diary entry to have in the demo month."""
-
-    day: date
-    title: str
-    content: str
-    mood: str
-    weather: str
-    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -72,112 +38,6 @@ class SeedReport:
     created_tags: int
     created_events: int
     created_entries: int
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=SEOUL)
-
-
-def demo_events(first: date) -> Iterator[DemoEvent]:
-    """The month's events: weekly routines, a trip and a few one-offs."""
-    days = calendar.monthrange(first.year, first.month)[1]
-    for day in (first + timedelta(days=n) for n in range(days)):
-        if day.weekday() == calendar.MONDAY:
-            yield DemoEvent(
-                "주간 팀 회의 · Weekly team sync",
-                _at(day, 10),
-                _at(day, 11),
-                ("work",),
-                "이번 주 우선순위 정리. Agree on this week's priorities.",
-                "본사 3층 회의실 (HQ, room 3)",
-            )
-        if day.weekday() == calendar.WEDNESDAY:
-            yield DemoEvent("요가 Yoga", _at(day, 19, 30), _at(day, 20, 30), ("exercise",))
-        if day.weekday() == calendar.SUNDAY:
-            yield DemoEvent(
-                "가족 저녁 식사 · Family dinner",
-                _at(day, 18),
-                _at(day, 20),
-                ("family",),
-                location="부모님 댁 (parents' place)",
-            )
-    yield DemoEvent(
-        "치과 검진 Dentist check-up",
-        _at(first.replace(day=3), 9),
-        _at(first.replace(day=3), 10),
-        (),
-    )
-    yield DemoEvent(
-        "분기 보고서 마감 · Quarterly report due",
-        _at(first.replace(day=12), 0),
-        _at(first.replace(day=13), 0),
-        ("work",),
-        "Finance wants the numbers by end of day. 숫자 확인!",
-        all_day=True,
-    )
-    # 07:30 in Seoul is the previous evening in UTC: `days(timeZone: "Asia/Seoul")` shows it on
-    # the 20th, `days(timeZone: "UTC")` on the 19th.
-    yield DemoEvent(
-        "제주행 첫 비행기 · Early flight to Jeju",
-        _at(first.replace(day=20), 7, 30),
-        _at(first.replace(day=20), 8, 40),
-        ("travel",),
-        location="김포공항 (GMP)",
-    )
-    yield DemoEvent(
-        "제주 여행 Jeju trip",
-        _at(first.replace(day=20), 0),
-        _at(first.replace(day=23), 0),
-        ("travel", "family"),
-        "한라산, 오름, 흑돼지 🐷",
-        "제주도 Jeju",
-        all_day=True,
-    )
-    yield DemoEvent(
-        "한국어 스터디 · Korean study group",
-        _at(first.replace(day=25), 20),
-        _at(first.replace(day=25), 21, 30),
-        ("study",),
-        "Chapter 7: 존댓말 (honorifics)",
-        "Online",
-    )
-    yield DemoEvent(
-        "늦은 밤 영화 · Late-night movie",
-        _at(first.replace(day=27), 23),
-        _at(first.replace(day=28), 1),
-        ("family",),
-        location="CGV 용산",
-    )
-
-
-def demo_entries(first: date) -> Iterator[DemoEntry]:
-    """The month's diary entries, every few days."""
-    notes = (
-        ("새로운 시작", "이번 달 목표: 매일 30분 걷기. This month: a 30-minute walk a day.",
-         "HAPPY", "SUNNY", ("exercise",)),
-        ("Busy Monday", "회의가 길었다. The sync ran long but we agreed on the plan.",
-         "TIRED", "CLOUDY", ("work",)),
-        ("비 오는 날", "창밖으로 비 소리. Rain all day; read a book with tea ☕.",
-         "CALM", "RAINY", ()),
-        ("Yoga felt great", "요가 후에 몸이 가볍다. Stretching after work helps.",
-         "JOYFUL", "PARTLY_CLOUDY", ("exercise",)),
-        ("가족 모임", "엄마가 만든 김치찌개 최고! Mum's kimchi stew, the best.",
-         "HAPPY", "SUNNY", ("family",)),
-        ("Deadline stress", "보고서 마감이 다가온다. Numbers don't add up yet.",
-         "ANXIOUS", "WINDY", ("work",)),
-        ("제주 도착", "바다 색이 믿기지 않는다. The sea looks unreal. 🌊",
-         "JOYFUL", "SUNNY", ("travel",)),
-        ("Fog on Hallasan", "한라산 정상은 안개 속. Couldn't see a thing, still worth it.",
-         "NEUTRAL", "FOGGY", ("travel", "exercise")),
-        ("공부 기록", "존댓말이 어렵다. Honorifics are hard, practice more.",
-         "NEUTRAL", "CLOUDY", ("study",)),
-        ("Month in review", "이번 달도 수고했어. Good month overall.",
-         "CALM", "SNOWY", ()),
-    )  # fmt: skip
-    days = calendar.monthrange(first.year, first.month)[1]
-    for index, (title, content, mood, weather, tags) in enumerate(notes):
-        day = first.replace(day=min(days, 1 + index * 3))
-        yield DemoEntry(day, title, content, mood, weather, tags)
 
 
 class GraphQL:
@@ -269,8 +129,8 @@ CREATE_ENTRY = "mutation($i: CreateDiaryEntryInput!) { createDiaryEntry(input: $
 def ensure_events(client: GraphQL, first: date, tag_ids: Mapping[str, str]) -> int:
     """Create the month's demo events that are not there yet (same title and start)."""
     window = {
-        "from": _at(first - timedelta(days=1), 0).isoformat(),
-        "to": _at(first + timedelta(days=33), 0).isoformat(),
+        "from": at(first - timedelta(days=1), 0).isoformat(),
+        "to": at(first + timedelta(days=33), 0).isoformat(),
     }
     have = {
         (node["title"], datetime.fromisoformat(node["startsAt"]))

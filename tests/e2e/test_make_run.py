@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from scripts.seed import SEOUL, TAGS, demo_entries, demo_events
+from scripts.demo_data import SEOUL, TAGS, demo_entries, demo_events
 from tests.e2e.conftest import DatabaseSet
 from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, SETTINGS_PREFIXES, free_port
 
