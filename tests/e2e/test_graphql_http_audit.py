@@ -19,8 +19,9 @@ def test_every_graphql_over_http_audit_is_ok(
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
+    assert completed.returncode == 0, completed.stderr
     results = json.loads(completed.stdout)
     assert len(results) >= 60, "graphql-http ran fewer audits than it has"
     not_ok = [
