@@ -48,20 +48,30 @@ class DiaryImage:
 
     @field(
         "A signed URL that shows the image without any header (for `<img src>`) until it "
-        "expires (GATEWAY_IMAGE_URL_TTL_MINUTES). With `width`, a WebP thumbnail at least that "
-        "wide (64, 128, 256, 512, 1024 or 2048 pixels), or the image itself if it is narrower."
+        "expires (GATEWAY_IMAGE_URL_TTL_MINUTES)."
     )
-    def url(
+    def url(self, info: Info) -> str:
+        """A signed, expiring URL of the image."""
+        return self._signed_url(info, width=None)
+
+    @field(
+        "A signed URL of a WebP thumbnail at least `width` pixels wide (widths snap up to 64, "
+        "128, 256, 512, 1024 or 2048), or of the image itself when it is no wider; made on "
+        "first request and kept. Expires like `url`."
+    )
+    def thumbnail_url(
         self,
         info: Info,
         width: Annotated[
-            int | None,
-            strawberry.argument(description=f"Thumbnail width in pixels (1-{MAX_WIDTH})."),
-        ] = None,
+            int, strawberry.argument(description=f"Wanted width in pixels (1-{MAX_WIDTH}).")
+        ],
     ) -> str:
-        """A signed, expiring URL of the image or of a thumbnail."""
-        if width is not None and not 1 <= width <= MAX_WIDTH:
+        """A signed, expiring URL of a thumbnail of the image."""
+        if not 1 <= width <= MAX_WIDTH:
             raise BadUserInputError(f"width must be between 1 and {MAX_WIDTH}", field="width")
+        return self._signed_url(info, width=width)
+
+    def _signed_url(self, info: Info, *, width: int | None) -> str:
         request = _request(info)
         signer: ImageUrlSigner = request.app.state.image_urls
         return signer.url(

@@ -194,12 +194,14 @@ async def test_a_deleted_image_is_404(gateway: Gateway, token: str) -> None:
 async def test_thumbnail_urls_are_signed_with_their_width(gateway: Gateway, token: str) -> None:
     entry_id = await new_entry(gateway, token)
     await upload(gateway, token, entry_id, image_factory.png_bytes(300, 200))
-    query = "query($id: ID!, $w: Int) { diaryEntry(id: $id) { images { url(width: $w) } } }"
+    query = (
+        "query($id: ID!, $w: Int!) { diaryEntry(id: $id) { images { thumbnailUrl(width: $w) } } }"
+    )
 
     data = await gateway.ok(query, {"id": entry_id, "w": 100}, token=token)
     refused = await gateway.post(query, {"id": entry_id, "w": 0}, token=token)
 
-    url = data["diaryEntry"]["images"][0]["url"]
+    url = data["diaryEntry"]["images"][0]["thumbnailUrl"]
     shown = await gateway.http.get(image_path(url))
     assert shown.headers["content-type"] == "image/webp"
     with Image.open(io.BytesIO(shown.content)) as thumbnail:
