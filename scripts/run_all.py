@@ -176,6 +176,8 @@ async def run(*, seed_demo: bool) -> int:
     except Exception as error:
         say("run", f"migration failed: {error}", colour=colour)
         return 1
+    if stopping.is_set():
+        return 0
     env = child_env(calendar, diary)
     code = 0
     try:
@@ -195,8 +197,9 @@ async def run(*, seed_demo: bool) -> int:
         banner(gateway, token, colour=colour)
         code = await _serve(children, stopping, colour=colour)
     except (RuntimeError, SeedError, httpx.HTTPError) as error:
-        say("run", f"error: {error}", colour=colour)
-        code = 1
+        # Ctrl-C while starting is a normal way to give up, not a failure.
+        code = 0 if stopping.is_set() else 1
+        say("run", "interrupted" if code == 0 else f"error: {error}", colour=colour)
     finally:
         say("run", "stopping", colour=colour)
         await stop(children, colour=colour)
