@@ -11,6 +11,8 @@ other EXIF tag, XMP, IPTC, comments and trailing data are gone.
 from __future__ import annotations
 
 import hashlib
+import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ CONTENT_TYPES: Final = {
 _DECODERS: Final = ["JPEG", "PNG", "WEBP", "GIF"]
 _HASH_CHUNK = 1024 * 1024
 T = TypeVar("T")
+_WARNINGS_LOCK = threading.Lock()
 # Orientations 5-8 turn the picture a quarter: the displayed width is the stored height.
 _QUARTER_TURNS = frozenset({5, 6, 7, 8})
 
@@ -74,7 +77,9 @@ def clean_image(source: Path, destination: Path, *, limits: ImageLimits) -> Clea
         _decoding(image.verify)
     with _opened(source, limits) as image:
         content_type = CONTENT_TYPES[str(image.format)]
-        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+        orientation = _decoding(
+            lambda: _quietly(lambda: image.getexif().get(ExifTags.Base.Orientation, 1))
+        )
         exif = _orientation_only_exif(orientation)
         width, height = image.size
         if orientation in _QUARTER_TURNS:
@@ -91,12 +96,12 @@ def clean_image(source: Path, destination: Path, *, limits: ImageLimits) -> Clea
 @contextmanager
 def _opened(source: Path, limits: ImageLimits) -> Iterator[ImageFile.ImageFile]:
     """Open `source` with only our four formats' decoders, refusing oversized pictures."""
-    image = _decoding(lambda: Image.open(source, formats=_DECODERS))
+    image = _decoding(lambda: _quietly(lambda: Image.open(source, formats=_DECODERS)))
     try:
         if image.format not in CONTENT_TYPES:  # pragma: no cover - `formats=` already limits it
             raise ImageRejectedError("The file is not a JPEG, PNG, WebP or GIF image")
         width, height = image.size
-        frames = getattr(image, "n_frames", 1)
+        frames: int = _decoding(lambda: _quietly(lambda: getattr(image, "n_frames", 1)))
         if width < 1 or height < 1 or width * height > limits.max_pixels:
             raise ImageRejectedError(
                 f"The picture is {width}×{height} pixels; at most {limits.max_pixels} are allowed"
@@ -122,6 +127,18 @@ def _decoding(work: Callable[[], T]) -> T:
         raise ImageRejectedError("The image is damaged or incomplete") from exc
     except (SyntaxError, ValueError, EOFError, IndexError, struct_error) as exc:
         raise ImageRejectedError("The image is damaged or incomplete") from exc
+
+
+def _quietly(work: Callable[[], T]) -> T:
+    """Run header and metadata reads without Pillow's `UserWarning`s about corrupt EXIF or MPF
+    data: that metadata is dropped anyway, and the picture is checked on its own.
+
+    The lock keeps two threads from interleaving `catch_warnings`, which saves and restores the
+    process-wide filter list.
+    """
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return work()
 
 
 def _orientation_only_exif(orientation: object) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,37 @@ def _as_file(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "original"
     path.write_bytes(data)
     return path
+
+
+def test_mangled_images_are_accepted_or_refused_never_an_error(tmp_path: Path) -> None:
+    """Flipped, cut and inserted bytes in real images: a clean copy or a refusal, nothing else."""
+    seeds = [
+        image_factory.jpeg_with_gps(64, 48, orientation=6),
+        image_factory.png_bytes(),
+        image_factory.webp_bytes(),
+        image_factory.animated_gif_bytes(),
+    ]
+    rng = random.Random(2026)
+    outcomes = {"accepted": 0, "refused": 0}
+    for _ in range(400):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 6)):
+            if not data:
+                break
+            at = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.5:
+                data[at] = rng.randrange(256)
+            elif roll < 0.7:
+                del data[at : at + rng.randint(1, 40)]
+            elif roll < 0.9:
+                data[at:at] = rng.randbytes(rng.randint(1, 20))
+            else:
+                data = data[: max(at, 1)]
+        try:
+            _clean(tmp_path, bytes(data))
+            outcomes["accepted"] += 1
+        except ImageRejectedError:
+            outcomes["refused"] += 1
+
+    assert outcomes["accepted"] > 0 and outcomes["refused"] > 0
