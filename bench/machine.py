@@ -30,7 +30,17 @@ def _command_output(*command: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = (result.stdout or result.stderr).strip()
-    return text.splitlines()[0] if text else None
+    # `wrk --version` exits 1 after printing its version; other failures print no version.
+    if result.returncode != 0 and not text.startswith("wrk "):
+        return None
+    return text.splitlines()[0].split(" Copyright")[0] if text else None
+
+
+def _memory_gib() -> float | None:
+    total = _first_value("/proc/meminfo", "MemTotal")  # "24684084 kB"
+    if total is None or not total.split()[0].isdigit():
+        return None
+    return round(int(total.split()[0]) / 1024 / 1024, 1)
 
 
 def machine_info() -> dict[str, Any]:
@@ -38,7 +48,7 @@ def machine_info() -> dict[str, Any]:
     return {
         "cpu": _first_value("/proc/cpuinfo", "model name"),
         "cores": os.cpu_count(),
-        "memory": _first_value("/proc/meminfo", "MemTotal"),
+        "memory_gib": _memory_gib(),
         "kernel": platform.release(),
         "python": platform.python_version(),
         "wrk": _command_output("wrk", "--version"),
