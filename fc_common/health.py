@@ -1,9 +1,13 @@
-"""`/health` (alive, uptime, version) and `/health/ready` (dependencies reachable, else 503)."""
+"""`/health` (alive, uptime, version) and `/health/ready` (dependencies reachable, else 503).
+
+A check is either critical (the process cannot serve without it: 503 when it is down) or not
+(the process still serves, with less: it is reported, and the overall status is `degraded`).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Literal
 
 from fastapi import APIRouter, Response
@@ -25,14 +29,32 @@ class Liveness(BaseModel):
 
 
 class Readiness(BaseModel):
-    """Each dependency's state; the overall status is the worst of them."""
+    """Each dependency's state and the overall verdict."""
 
     status: CheckStatus
     checks: dict[str, CheckStatus]
 
 
-def health_router(service: str, readiness: ReadinessCheck) -> APIRouter:
-    """Routes for liveness and readiness; readiness is 503 unless every check is ok."""
+_ORDER: list[CheckStatus] = ["ok", "degraded", "down"]
+
+
+def overall_status(checks: dict[str, CheckStatus], critical: Collection[str] | None) -> CheckStatus:
+    """The worst critical status; a non-critical check that is down only degrades the whole."""
+    worst: CheckStatus = "ok"
+    for name, status in checks.items():
+        if status == "down" and critical is not None and name not in critical:
+            status = "degraded"
+        worst = max(worst, status, key=_ORDER.index)
+    return worst
+
+
+def health_router(
+    service: str, readiness: ReadinessCheck, *, critical: Collection[str] | None = None
+) -> APIRouter:
+    """Routes for liveness and readiness; readiness is 503 when a critical check is down.
+
+    `critical=None` makes every check critical.
+    """
     router = APIRouter(tags=["health"])
     started = time.monotonic()
 
@@ -44,15 +66,14 @@ def health_router(service: str, readiness: ReadinessCheck) -> APIRouter:
     @router.get(
         "/health/ready",
         response_model=Readiness,
-        responses={503: {"model": Readiness, "description": "A dependency is not ready"}},
+        responses={503: {"model": Readiness, "description": "A critical dependency is down"}},
     )
     async def ready(response: Response) -> Readiness:
         """Check the dependencies this process needs to serve requests."""
         checks = await readiness()
-        order: list[CheckStatus] = ["ok", "degraded", "down"]
-        worst = max(checks.values(), key=order.index, default="ok")
-        if worst == "down":
+        status = overall_status(checks, critical)
+        if status == "down":
             response.status_code = 503
-        return Readiness(status=worst, checks=checks)
+        return Readiness(status=status, checks=checks)
 
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -24,14 +25,16 @@ def install_common(
     *,
     service: str,
     readiness: ReadinessCheck,
+    critical_checks: Collection[str] | None = None,
     upload_limit: int | None = None,
     upload_path_prefix: str | re.Pattern[str] = "",
 ) -> None:
     """Add the shared middleware, error handlers and health routes to an app.
 
-    Bodies are capped at `settings.max_body_bytes`, except multipart requests under
-    `upload_path_prefix` (or whose path fully matches it, when it is a pattern), which may
-    carry up to `upload_limit` bytes.
+    `critical_checks` names the readiness checks whose failure makes the process unready (503);
+    by default all of them. Bodies are capped at `settings.max_body_bytes`, except multipart
+    requests under `upload_path_prefix` (or whose path fully matches it, when it is a pattern),
+    which may carry up to `upload_limit` bytes.
     """
     app.state.internal_token = settings.internal_token.get_secret_value().encode()
     install_error_handlers(app)
@@ -52,7 +55,7 @@ def install_common(
     app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
     # Added last, so it is outermost: even a refused body gets a request id and a log line.
     app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
-    app.include_router(health_router(service, readiness))
+    app.include_router(health_router(service, readiness, critical=critical_checks))
 
 
 def app_database(request: Request) -> Database:

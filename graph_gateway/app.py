@@ -170,6 +170,9 @@ def create_app(
         settings,
         service=SERVICE_NAME,
         readiness=readiness,
+        # Without its accounts database the gateway can serve nothing; without one service it
+        # still serves the other's fields (and logIn), so that is `degraded`, not unready.
+        critical_checks=frozenset({"database"}),
         # A multipart upload may carry the largest image plus the operation and the framing.
         upload_limit=settings.max_image_bytes + UPLOAD_FRAMING_BYTES,
         upload_path_prefix=re.compile(re.escape(GRAPHQL_PATH)),
