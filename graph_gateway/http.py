@@ -34,6 +34,7 @@ from strawberry.types.unset import UNSET
 
 from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.settings import GatewaySettings
 
 log = structlog.get_logger("fc.gateway.http")
 
@@ -217,14 +218,12 @@ def make_graphql_router(
     schema: strawberry.Schema,
     *,
     context_getter: Callable[..., Awaitable[Any]],
-    settings: Any,
+    settings: GatewaySettings,
 ) -> APIRouter:
     """Build the router serving the schema at `/graphql` and GraphiQL's files under it."""
-    graphiql_enabled = bool(getattr(settings, "graphiql", True))
-    node_modules = Path(
-        getattr(settings, "node_modules_dir", None) or PROJECT_ROOT / "node_modules"
-    )
-    assets = GraphiQLAssets(Path(node_modules), mount=ASSETS_PATH)
+    graphiql_enabled = settings.graphiql
+    node_modules = settings.node_modules_dir or PROJECT_ROOT / "node_modules"
+    assets = GraphiQLAssets(node_modules, mount=ASSETS_PATH)
     if graphiql_enabled and (missing := assets.missing()):
         # The API works without them; only the GraphiQL page answers 503 saying what to run.
         log.warning("graphiql_assets_missing", missing=[str(p) for p in missing], fix="make node")

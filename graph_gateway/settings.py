@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -56,6 +57,11 @@ class GatewaySettings(HardeningSettings):
     image_url_secret: SecretStr | None = None
     # The gateway's address as browsers reach it (e.g. behind a proxy); unset: the request's.
     public_url: str | None = None
+
+    # GraphiQL at GET /graphql, its files served from the pinned npm packages (`make node`).
+    graphiql: bool = True
+    # Unset: the project's own node_modules/.
+    node_modules_dir: Path | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod
