@@ -111,7 +111,11 @@ async def test_time_range_list_and_overlap_lookup_use_the_owner_time_index(
 ) -> None:
     await seed(client, 5)
     engine = engine_of(app)
-    window = {"from": "2026-03-02T00:00:00Z", "to": "2026-03-04T00:00:00Z", "first": 10}
+    window: dict[str, str | int] = {
+        "from": "2026-03-02T00:00:00Z",
+        "to": "2026-03-04T00:00:00Z",
+        "first": 10,
+    }
     with captured_sql(engine) as sql:
         assert (await client.get("/events", params=window)).status_code == 200
         ranges = [{"start": "2026-03-02T00:00:00Z", "end": "2026-03-03T00:00:00Z"}]

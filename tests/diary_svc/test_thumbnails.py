@@ -73,7 +73,9 @@ async def test_alpha_is_kept_and_animations_give_their_first_frame(
 
     with Image.open(io.BytesIO(png_thumb.content)) as thumbnail:
         assert (thumbnail.mode, thumbnail.size) == ("RGBA", (64, 43))
-        assert thumbnail.getpixel((60, 20))[3] == 0  # still see-through
+        pixel = thumbnail.getpixel((60, 20))
+        assert isinstance(pixel, tuple)
+        assert pixel[3] == 0  # still see-through
     with Image.open(io.BytesIO(gif_thumb.content)) as thumbnail:
         assert thumbnail.size == (64, 21)
         assert getattr(thumbnail, "n_frames", 1) == 1

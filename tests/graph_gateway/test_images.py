@@ -83,8 +83,8 @@ async def test_upload_then_fetch_through_the_signed_url(gateway: Gateway, token:
 
 async def test_entry_lists_its_images_with_urls(gateway: Gateway, token: str) -> None:
     entry_id = await new_entry(gateway, token)
-    for data in (image_factory.png_bytes(), image_factory.animated_gif_bytes()):
-        assert (await upload(gateway, token, entry_id, data)).status_code == 200
+    for content in (image_factory.png_bytes(), image_factory.animated_gif_bytes()):
+        assert (await upload(gateway, token, entry_id, content)).status_code == 200
 
     data = await gateway.ok(
         "query($id: ID!) { diaryEntry(id: $id) { images { contentType url } } }",

@@ -36,12 +36,10 @@ def test_breaker_opens_after_threshold_then_probes_and_closes() -> None:
     for _ in range(2):
         breaker.acquire()
         breaker.record_failure()
-    assert breaker.state is BreakerState.CLOSED
-    assert breaker.health() == "degraded"
+    assert (breaker.state, breaker.health()) == (BreakerState.CLOSED, "degraded")
     breaker.acquire()
     breaker.record_failure()
-    assert breaker.state is BreakerState.OPEN
-    assert breaker.health() == "down"
+    assert (breaker.state, breaker.health()) == (BreakerState.OPEN, "down")
     with pytest.raises(CircuitOpenError):
         breaker.acquire()
 
@@ -51,8 +49,7 @@ def test_breaker_opens_after_threshold_then_probes_and_closes() -> None:
     with pytest.raises(CircuitOpenError):
         breaker.acquire()  # no second caller while the probe is out
     breaker.record_success(0.01)
-    assert breaker.state is BreakerState.CLOSED
-    assert breaker.health() == "ok"
+    assert (breaker.state, breaker.health()) == (BreakerState.CLOSED, "ok")
 
 
 def test_failed_probe_reopens_for_a_new_cool_down() -> None:
@@ -77,8 +74,7 @@ def test_a_ready_probe_closes_a_half_open_breaker_only() -> None:
     assert breaker.state is BreakerState.OPEN  # still cooling down
     clock.now += 5
     breaker.probe_succeeded(0.01)
-    assert breaker.state is BreakerState.CLOSED
-    assert breaker.health() == "ok"
+    assert (breaker.state, breaker.health()) == (BreakerState.CLOSED, "ok")
 
 
 def test_slow_answers_report_degraded() -> None:
