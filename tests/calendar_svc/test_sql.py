@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tests.calendar_svc.conftest import make_event, make_tag
+from tests.support.sql import captured_sql, explain
 
 EVENT_INDEX = "ix_event_owner_starts_at_id"
-
-
-@contextmanager
-def captured_sql(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """Record the data statements (not BEGIN/PRAGMA) the engine runs inside the block."""
-    statements: list[tuple[str, Any]] = []
-
-    def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
-        if statement.lstrip().split(None, 1)[0].upper() in {
-            "SELECT",
-            "WITH",
-            "INSERT",
-            "UPDATE",
-            "DELETE",
-        }:
-            statements.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def engine_of(app: FastAPI) -> Engine:
@@ -92,18 +68,6 @@ async def test_batches_run_a_fixed_number_of_statements(
         response = await client.get("/events", params={"first": 100})
     assert len(response.json()["items"]) == 30
     assert len(sql) == 3  # the count, the page, the embedded tags
-
-
-def explain(engine: Engine, statement: str, params: Any) -> str:
-    """The query plan the database picks for a statement, as text."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
-            return "\n".join(str(row[-1]) for row in rows)
-        # Tiny test tables make a sequential scan cheapest; ask whether the index is usable.
-        conn.exec_driver_sql("SET enable_seqscan = off")
-        rows = conn.exec_driver_sql(f"EXPLAIN {statement}", params).all()
-        return "\n".join(str(row[0]) for row in rows)
 
 
 async def test_time_range_list_and_overlap_lookup_use_the_owner_time_index(

@@ -1,0 +1,49 @@
+"""Watch the SQL a service runs, and ask the database how it would run a statement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+DATA_VERBS = frozenset({"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"})
+
+
+def is_data_statement(statement: str) -> bool:
+    """True for statements that read or write rows (not BEGIN, PRAGMA, SET ...)."""
+    words = statement.lstrip().split(None, 1)
+    return bool(words) and words[0].upper() in DATA_VERBS
+
+
+@contextmanager
+def captured_sql(
+    engine: Engine, keep: Callable[[str], bool] = is_data_statement
+) -> Iterator[list[tuple[str, Any]]]:
+    """Record (statement, parameters) for each statement `keep` accepts inside the block."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, params: Any, *_: Any) -> None:
+        if keep(statement):
+            statements.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def explain(engine: Engine, statement: str, params: Any) -> str:
+    """The query plan the database picks for a statement, as text (SQLite or PostgreSQL)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+            return "\n".join(str(row[-1]) for row in rows)
+        # Tiny test tables make a sequential scan cheapest; ask whether the index is usable
+        # (LOCAL: the pooled connection goes back without the setting).
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # undone at rollback
+        rows = conn.exec_driver_sql(f"EXPLAIN {statement}", params).all()
+        return "\n".join(str(row[0]) for row in rows)
