@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +15,8 @@ from fastapi import FastAPI
 
 from calendar_svc.app import create_app
 from calendar_svc.settings import CalendarSettings
+from tests.e2e.live import LiveProcess
+from tests.support.service_process import running_service
 
 TOKEN = "test-internal-token-0123456789abcdef"
 OWNER_A = 1
@@ -93,3 +97,14 @@ async def bare_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport=httpx.ASGITransport(app=app), base_url="http://calendar"
     ) as http:
         yield http
+
+
+def running_calendar(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
+    """A real `python -m calendar_svc` on loopback, on the given database, for a `with` block."""
+    return running_service(
+        "calendar_svc",
+        env_prefix="CALENDAR_",
+        database_url=database_url,
+        workdir=workdir,
+        token=TOKEN,
+    )

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.calendar_svc.conftest import TOKEN
-from tests.calendar_svc.service_process import running_service
+from tests.calendar_svc.conftest import TOKEN, running_calendar
 
 MAX_EXAMPLES = 25
 HYPOTHESIS = settings(
@@ -49,8 +48,8 @@ def excluded_checks(case: Any) -> list[Any]:
 @pytest.fixture
 def schema(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """The OpenAPI schema of a calendar service running as a real process on a fresh database."""
-    with running_service(database_url, tmp_path / "service.log") as base_url:
-        yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+    with running_calendar(database_url, tmp_path) as service:
+        yield schemathesis.openapi.from_url(f"{service.url}/openapi.json")
 
 
 @pytest.mark.e2e

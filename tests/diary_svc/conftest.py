@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from fastapi import FastAPI
 
 from diary_svc.app import create_app
 from diary_svc.settings import DiarySettings
+from tests.e2e.live import LiveProcess
+from tests.support.service_process import running_service
 
 TOKEN = "test-internal-token-0123456789abcdef"
 OWNER_A = 1
@@ -83,3 +86,14 @@ async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -
     assert response.status_code == 200, response.text
     total: int = response.json()["total_count"]
     return total
+
+
+def running_diary(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
+    """A real `python -m diary_svc` on loopback, on the given database, for a `with` block."""
+    return running_service(
+        "diary_svc",
+        env_prefix="DIARY_",
+        database_url=database_url,
+        workdir=workdir,
+        token=TOKEN,
+    )

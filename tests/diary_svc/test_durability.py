@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import make_url
 
-from tests.diary_svc.conftest import TOKEN, headers_for
-from tests.support.service_process import kill_hard, running_service
+from tests.diary_svc.conftest import headers_for, running_diary
+from tests.support.service_process import kill_hard
 
 WRITERS = 8
 KILL_AFTER_ACKS = 80
@@ -69,9 +69,7 @@ async def _all_contents(base_url: str) -> list[str]:
 async def test_acknowledged_writes_survive_sigkill(database_url: str, tmp_path: Path) -> None:
     acked: dict[str, set[str]] = {}
     enough = asyncio.Event()
-    with running_service(
-        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=tmp_path, token=TOKEN
-    ) as service:
+    with running_diary(database_url, tmp_path) as service:
         limits = httpx.Limits(max_connections=WRITERS)
         async with httpx.AsyncClient(
             base_url=service.url, headers=headers_for(), limits=limits, timeout=30
@@ -85,9 +83,7 @@ async def test_acknowledged_writes_survive_sigkill(database_url: str, tmp_path: 
 
     snapshot = dict(acked)
     assert len(snapshot) >= KILL_AFTER_ACKS
-    with running_service(
-        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=tmp_path, token=TOKEN
-    ) as restarted:
+    with running_diary(database_url, tmp_path) as restarted:
         contents = await _all_contents(restarted.url)
 
     stored = set(contents)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.diary_svc.conftest import TOKEN
+from tests.diary_svc.conftest import headers_for, running_diary
 from tests.support.schemathesis_run import check_every_operation, check_stateful, load_schema
-from tests.support.service_process import running_service
 
 # Rules JSON Schema cannot state; a 422 for schema-valid input must cite one of these.
 UNEXPRESSIBLE = (
@@ -17,20 +16,16 @@ UNEXPRESSIBLE = (
     "end must not be before start",
     "Invalid cursor",  # an opaque string the schema cannot describe
 )
-HEADERS = {"X-Internal-Token": TOKEN, "X-User-Id": "1"}
+HEADERS = headers_for()
 
 
 def test_every_operation_conforms_to_the_openapi(database_url: str, tmp_path: Path) -> None:
-    with running_service(
-        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=tmp_path, token=TOKEN
-    ) as service:
+    with running_diary(database_url, tmp_path) as service:
         schema = load_schema(service.url)
         check_every_operation(schema, headers=HEADERS, examples=20, unexpressible=UNEXPRESSIBLE)
 
 
 def test_linked_calls_conform_to_the_openapi(database_url: str, tmp_path: Path) -> None:
-    with running_service(
-        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=tmp_path, token=TOKEN
-    ) as service:
+    with running_diary(database_url, tmp_path) as service:
         schema = load_schema(service.url)
         check_stateful(schema, headers=HEADERS, examples=10, steps=6, unexpressible=UNEXPRESSIBLE)
