@@ -10,27 +10,21 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from calendar_svc.app import create_app
 from calendar_svc.settings import CalendarSettings
 from tests.e2e.live import LiveProcess
-from tests.support.service_process import running_service
-
-TOKEN = "test-internal-token-0123456789abcdef"
-OWNER_A = 1
-OWNER_B = 2
+from tests.support.service_app import (
+    OWNER_A,
+    TOKEN,
+    asgi_client,
+    headers_for,
+    running_process,
+    started,
+)
 
 _tag_numbers = itertools.count()
-
-
-def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str, str]:
-    """The headers the gateway sends when acting for `owner_id`."""
-    headers = {"X-User-Id": str(owner_id)}
-    if token is not None:
-        headers["X-Internal-Token"] = token
-    return headers
 
 
 @pytest.fixture
@@ -47,18 +41,14 @@ def settings(database_url: str) -> CalendarSettings:
 @pytest.fixture
 async def app(settings: CalendarSettings) -> AsyncIterator[FastAPI]:
     """The calendar app, started (migrated) and stopped around the test."""
-    application = create_app(settings)
-    async with LifespanManager(application):
+    async with started(create_app(settings)) as application:
         yield application
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client acting for owner A."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://calendar", headers=headers_for(OWNER_A)
-    ) as http:
+    async with asgi_client(app, host="calendar") as http:
         yield http
 
 
@@ -93,18 +83,12 @@ async def make_event(
 @pytest.fixture
 async def bare_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client that sends no credential or user id unless a request adds them."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://calendar"
-    ) as http:
+    async with asgi_client(app, host="calendar", owner_id=None) as http:
         yield http
 
 
 def running_calendar(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
     """A real `python -m calendar_svc` on loopback, on the given database, for a `with` block."""
-    return running_service(
-        "calendar_svc",
-        env_prefix="CALENDAR_",
-        database_url=database_url,
-        workdir=workdir,
-        token=TOKEN,
+    return running_process(
+        "calendar_svc", env_prefix="CALENDAR_", database_url=database_url, workdir=workdir
     )

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
-from tests.calendar_svc.conftest import headers_for, running_calendar
+from tests.calendar_svc.conftest import running_calendar
+from tests.support.service_app import headers_for
 from tests.support.service_process import kill_hard
 
 WRITES = 300

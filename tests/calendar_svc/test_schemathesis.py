@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.calendar_svc.conftest import TOKEN, running_calendar
+from tests.calendar_svc.conftest import running_calendar
+from tests.support.service_app import TOKEN
 
 MAX_EXAMPLES = 25
 HYPOTHESIS = settings(

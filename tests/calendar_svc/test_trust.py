@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.calendar_svc.conftest import OWNER_B, headers_for, make_event, make_tag
+from tests.calendar_svc.conftest import make_event, make_tag
+from tests.support.service_app import OWNER_B, headers_for
 
 START = "2026-03-01T10:00:00+00:00"
 EVENT = {"title": "t", "starts_at": START, "ends_at": START}

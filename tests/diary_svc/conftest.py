@@ -10,28 +10,23 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from diary_svc.app import create_app
 from diary_svc.settings import DiarySettings
 from tests.e2e.live import LiveProcess
-from tests.support.service_process import running_service
+from tests.support.service_app import (
+    OWNER_A,
+    TOKEN,
+    asgi_client,
+    headers_for,
+    running_process,
+    started,
+)
 
-TOKEN = "test-internal-token-0123456789abcdef"
-OWNER_A = 1
-OWNER_B = 2
 MAX_BODY_BYTES = 262_144
 
 _titles = itertools.count(1)
-
-
-def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str, str]:
-    """The headers the gateway sends when acting for `owner_id`."""
-    headers = {"X-User-Id": str(owner_id)}
-    if token is not None:
-        headers["X-Internal-Token"] = token
-    return headers
 
 
 @pytest.fixture
@@ -49,18 +44,14 @@ def settings(database_url: str, tmp_path: Path) -> DiarySettings:
 @pytest.fixture
 async def app(settings: DiarySettings) -> AsyncIterator[FastAPI]:
     """The diary app, started (migrated) and stopped around the test."""
-    application = create_app(settings)
-    async with LifespanManager(application):
+    async with started(create_app(settings)) as application:
         yield application
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client acting for owner A."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://diary", headers=headers_for(OWNER_A)
-    ) as http:
+    async with asgi_client(app, host="diary") as http:
         yield http
 
 
@@ -90,10 +81,6 @@ async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -
 
 def running_diary(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
     """A real `python -m diary_svc` on loopback, on the given database, for a `with` block."""
-    return running_service(
-        "diary_svc",
-        env_prefix="DIARY_",
-        database_url=database_url,
-        workdir=workdir,
-        token=TOKEN,
+    return running_process(
+        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=workdir
     )

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import make_url
 
-from tests.diary_svc.conftest import headers_for, running_diary
+from tests.diary_svc.conftest import running_diary
+from tests.support.service_app import headers_for
 from tests.support.service_process import kill_hard
 
 WRITERS = 8

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.diary_svc.conftest import OWNER_B, count_entries, headers_for, make_entry
+from tests.diary_svc.conftest import count_entries, make_entry
+from tests.support.service_app import OWNER_B, headers_for
 
 
 async def test_create_returns_the_entry_with_utc_timestamps(client: httpx.AsyncClient) -> None:

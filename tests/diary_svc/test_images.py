@@ -20,7 +20,8 @@ from diary_svc.gc import sweep
 from diary_svc.images import ImageShelf
 from diary_svc.settings import DiarySettings
 from tests import image_factory
-from tests.diary_svc.conftest import OWNER_B, headers_for, make_entry
+from tests.diary_svc.conftest import make_entry
+from tests.support.service_app import OWNER_B, headers_for
 
 SMALL_LIMIT = 256 * 1024
 

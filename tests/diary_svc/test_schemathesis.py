@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.diary_svc.conftest import headers_for, running_diary
+from tests.diary_svc.conftest import running_diary
 from tests.support.schemathesis_run import check_every_operation, check_stateful, load_schema
+from tests.support.service_app import headers_for
 
 # Rules JSON Schema cannot state; a 422 for schema-valid input must cite one of these.
 UNEXPRESSIBLE = (

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.diary_svc.conftest import OWNER_A, OWNER_B, TOKEN, count_entries, headers_for, make_entry
+from tests.diary_svc.conftest import count_entries, make_entry
+from tests.support.service_app import OWNER_A, OWNER_B, TOKEN, headers_for
 
 ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/entries", {"date": "2026-01-01", "content": "x"}),
