@@ -7,19 +7,30 @@ to its report.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_ADMIN_URL, TEST_DB
-from tests.e2e.live import REPO_ROOT, GraphQLClient, LiveStack, LiveUser, sign_up, start_stack
+from tests.e2e.live import (
+    REPO_ROOT,
+    GraphQLClient,
+    LiveStack,
+    LiveUser,
+    graphql_client,
+    sign_up,
+    sqlite_urls,
+    start_stack,
+)
 
 STACK_KEY = pytest.StashKey[LiveStack]()
 DATABASES = ("calendar", "diary", "gateway")
@@ -39,7 +50,7 @@ def make_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databas
     def make(label: str) -> dict[str, str]:
         if admin is None:
             workdir = tmp_path_factory.mktemp(f"e2e-db-{label}")
-            return {name: f"sqlite:///{workdir / name}.db" for name in DATABASES}
+            return sqlite_urls(workdir)
         urls = {}
         for name in DATABASES:
             db_name = f"fc_e2e_{label}_{name}_{uuid.uuid4().hex[:10]}"
@@ -78,8 +89,8 @@ def live_stack(
 @pytest.fixture
 async def graphql(live_stack: LiveStack) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client for the live gateway."""
-    async with httpx.AsyncClient(timeout=30.0) as http:
-        yield GraphQLClient(http, live_stack.graphql_url)
+    async with graphql_client(live_stack) as client:
+        yield client
 
 
 @pytest.fixture
@@ -126,3 +137,25 @@ def node(repo_root_path: Path) -> str:
     )
     assert executable is not None
     return executable
+
+
+NodeScript = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def run_node(node: str, repo_root_path: Path) -> NodeScript:
+    """Run `tests/node/<script>` with arguments; check it exited 0 and return its JSON output."""
+
+    def run(script: str, *args: str) -> Any:
+        completed = subprocess.run(
+            [node, f"tests/node/{script}", *args],
+            cwd=repo_root_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        return json.loads(completed.stdout)
+
+    return run

@@ -15,7 +15,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -140,6 +141,11 @@ class LiveStack:
     def stop(self) -> dict[str, int | None]:
         """Stop the gateway first (it calls the others), then the services."""
         return {p.name: p.stop() for p in reversed(self.processes)}
+
+
+def sqlite_urls(workdir: Path) -> dict[str, str]:
+    """One SQLite file per process under `workdir`."""
+    return {name: f"sqlite:///{workdir / name}.db" for name, _module in PROCESSES}
 
 
 def stack_env(
@@ -280,6 +286,13 @@ class GraphQLClient:
             errors=payload.get("errors") or [],
             response=response,
         )
+
+
+@asynccontextmanager
+async def graphql_client(stack: LiveStack) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client for the stack's gateway, on an HTTP client closed after the block."""
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        yield GraphQLClient(http, stack.graphql_url)
 
 
 SIGN_UP = """

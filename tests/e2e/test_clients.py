@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-import subprocess
-from pathlib import Path
 
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXAsyncTransport
 from graphql import GraphQLError
 
+from tests.e2e.conftest import NodeScript
 from tests.e2e.live import LiveStack, LiveUser
 
 CREATE_EVENT = """
@@ -85,20 +83,11 @@ async def test_gql_client_introspects_logs_in_and_queries(
 
 
 def test_apollo_client_signs_up_logs_in_and_caches(
-    live_stack: LiveStack, node: str, repo_root_path: Path
+    live_stack: LiveStack, run_node: NodeScript
 ) -> None:
     """Apollo Client (Node) signs up, logs in, creates a tag and reads it from its cache."""
     email = f"apollo-{secrets.token_hex(6)}@example.test"
-    completed = subprocess.run(
-        [node, "tests/node/apollo.mjs", live_stack.graphql_url, email, secrets.token_urlsafe(16)],
-        cwd=repo_root_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    result = json.loads(completed.stdout)
+    result = run_node("apollo.mjs", live_stack.graphql_url, email, secrets.token_urlsafe(16))
     assert result["signedUp"]["email"] == email
     assert result["loggedIn"] == result["signedUp"] == result["me"]
     assert result["me"]["displayName"] == "Apollo 클라이언트"

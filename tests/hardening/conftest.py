@@ -15,7 +15,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveProcess, LiveStack, LiveUser, sign_up, start_stack
+from tests.e2e.live import (
+    GraphQLClient,
+    LiveProcess,
+    LiveStack,
+    LiveUser,
+    graphql_client,
+    sign_up,
+    sqlite_urls,
+    start_stack,
+)
 
 # Fast-reacting breakers and timeouts, so a fault test takes seconds, not minutes.
 FAULT_ENV = {
@@ -33,10 +42,7 @@ FAULT_ENV = {
 def hardening_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """calendar_svc, diary_svc and graph_gateway on loopback, each on a fresh SQLite file."""
     workdir = tmp_path_factory.mktemp("hardening-stack")
-    databases = {
-        name: f"sqlite:///{workdir / name}.db" for name in ("calendar", "diary", "gateway")
-    }
-    stack = start_stack(workdir, databases, extra_env=FAULT_ENV)
+    stack = start_stack(workdir, sqlite_urls(workdir), extra_env=FAULT_ENV)
     try:
         yield stack
     finally:
@@ -46,8 +52,8 @@ def hardening_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSt
 @pytest.fixture
 async def client(hardening_stack: LiveStack) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client for the hardening stack's gateway."""
-    async with httpx.AsyncClient(timeout=30.0) as http:
-        yield GraphQLClient(http, hardening_stack.graphql_url)
+    async with graphql_client(hardening_stack) as graphql:
+        yield graphql
 
 
 @pytest.fixture(scope="session")

@@ -1,22 +1,16 @@
-"""What the diary image e2e modules share: their own live stack, upload and fetch helpers.
-
-The stack is each module's own (not the session's), so it can give the processes their own
-temporary folder (to prove a refused upload leaves no spooled file behind) and read their memory.
-"""
+"""What the diary image e2e modules share: the operations, upload and fetch helpers."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import httpx
-import pytest
 from PIL import ExifTags, Image, ImageSequence
 
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser, sign_up, start_stack
+from tests.e2e.live import GraphQLClient, LiveStack, LiveUser, sign_up
 
 MB = 1024 * 1024
 LIMIT = 50 * MB
@@ -32,11 +26,6 @@ mutation { createDiaryEntry(input: {date: "2026-05-05", content: "어린이날 �
 ENTRY_IMAGES = "query($id: ID!) { diaryEntry(id: $id) { images { id byteSize url } } }"
 
 
-def sqlite_urls(workdir: Path) -> dict[str, str]:
-    """One SQLite file per process under `workdir`."""
-    return {name: f"sqlite:///{workdir / name}.db" for name in ("calendar", "diary", "gateway")}
-
-
 def files_under(folder: Path) -> list[Path]:
     """Every file below `folder` (an absent folder has none)."""
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
@@ -45,17 +34,6 @@ def files_under(folder: Path) -> list[Path]:
 def image_root(stack: LiveStack) -> Path:
     """The diary's image store (`images/` under FC_DATA_DIR)."""
     return Path(stack.env["FC_DATA_DIR"]) / "images"
-
-
-def image_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    """The three processes, sharing a private temporary folder for spooled uploads."""
-    workdir = tmp_path_factory.mktemp("images-stack")
-    (workdir / "tmp").mkdir()
-    live = start_stack(workdir, sqlite_urls(workdir), extra_env={"TMPDIR": str(workdir / "tmp")})
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 async def new_user_and_entry(http: httpx.AsyncClient, stack: LiveStack) -> tuple[LiveUser, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -14,7 +13,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.settings import GatewaySettings
 from tests import image_factory
-from tests.e2e.image_stack import (
+from tests.e2e.images.uploads import (
     ADD_IMAGE,
     ENTRY_IMAGES,
     PREFLIGHT,
@@ -22,26 +21,12 @@ from tests.e2e.image_stack import (
     errors_of,
     files_under,
     image_root,
-    image_stack,
     new_user_and_entry,
     upload,
 )
 from tests.e2e.live import GraphQLClient, LiveStack
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    """This module's three processes."""
-    yield from image_stack(tmp_path_factory)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    """A plain HTTP client with room for 50 MB transfers."""
-    async with httpx.AsyncClient(timeout=120.0) as client:
-        yield client
 
 
 KINDS = {

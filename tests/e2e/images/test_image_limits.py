@@ -4,7 +4,6 @@ refused with nothing left behind, and a crash between file and row swept at rest
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -12,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests import image_factory
-from tests.e2e.image_stack import (
+from tests.e2e.images.uploads import (
     ENTRY_IMAGES,
     LIMIT,
     MB,
@@ -20,27 +19,12 @@ from tests.e2e.image_stack import (
     errors_of,
     files_under,
     image_root,
-    image_stack,
     new_user_and_entry,
-    sqlite_urls,
     upload,
 )
-from tests.e2e.live import GraphQLClient, LiveStack, start_stack, wait_ready
+from tests.e2e.live import GraphQLClient, LiveStack, sqlite_urls, start_stack, wait_ready
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    """This module's three processes."""
-    yield from image_stack(tmp_path_factory)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    """A plain HTTP client with room for 50 MB transfers."""
-    async with httpx.AsyncClient(timeout=120.0) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
