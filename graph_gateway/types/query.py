@@ -4,9 +4,10 @@ nulls only its own fields."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from graph_gateway.context import Info
 from graph_gateway.errors import UnauthenticatedError
@@ -30,6 +31,8 @@ from graph_gateway.types.event import Event
 from graph_gateway.types.tag import Tag
 from graph_gateway.types.user import User
 
+R = TypeVar("R")
+
 TAG_ID = describe("Only those carrying this tag.")
 
 
@@ -37,6 +40,12 @@ def _tag_filter(tag_id: strawberry.ID | None) -> int | None:
     """The row id of a `tagId` filter, if one was given."""
     chosen = given(tag_id)
     return None if chosen is None else input_id(chosen, field="tagId")
+
+
+async def _by_id(loader: DataLoader[int, R | None], id: strawberry.ID) -> R | None:
+    """The record a GraphQL id names, through the request's loader; None for any unknown id."""
+    row_id = id_or_none(id)
+    return None if row_id is None else await loader.load(row_id)
 
 
 @strawberry.type(description="Read the signed-in user's account, calendar and diary.")
@@ -56,9 +65,7 @@ class Query:
         self, info: Info, id: Annotated[strawberry.ID, describe("The event's id.")]
     ) -> Event | None:
         """One of the user's events by id."""
-        loaders = info.context.loaders
-        row_id = id_or_none(id)
-        record = None if row_id is None else await loaders.event.load(row_id)
+        record = await _by_id(info.context.loaders.event, id)
         return None if record is None else Event.from_record(record)
 
     @field("The user's events by start time, filtered, a page at a time.")
@@ -94,9 +101,7 @@ class Query:
         self, info: Info, id: Annotated[strawberry.ID, describe("The tag's id.")]
     ) -> Tag | None:
         """One of the user's tags by id."""
-        loaders = info.context.loaders
-        row_id = id_or_none(id)
-        record = None if row_id is None else await loaders.tag.load(row_id)
+        record = await _by_id(info.context.loaders.tag, id)
         return None if record is None else Tag.from_record(record)
 
     @field("All the user's tags, by name.")
@@ -109,9 +114,7 @@ class Query:
         self, info: Info, id: Annotated[strawberry.ID, describe("The entry's id.")]
     ) -> DiaryEntry | None:
         """One of the user's diary entries by id."""
-        loaders = info.context.loaders
-        row_id = id_or_none(id)
-        record = None if row_id is None else await loaders.entry.load(row_id)
+        record = await _by_id(info.context.loaders.entry, id)
         return None if record is None else DiaryEntry.from_record(record)
 
     @field("The user's diary entries by date, filtered, a page at a time.")
