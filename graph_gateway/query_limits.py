@@ -38,12 +38,9 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     is_list_type,
-    validate,
 )
 from graphql.language import Lexer, Source
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
-from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
@@ -261,11 +258,10 @@ def _count_tokens(query: str) -> int:
 
 
 class QueryLimitsExtension(SchemaExtension):
-    """Apply `QueryLimits` while parsing and before validation; optionally hide suggestions."""
+    """Apply `QueryLimits` while parsing and before validation."""
 
-    def __init__(self, limits: QueryLimits, *, hide_suggestions: bool = False) -> None:
+    def __init__(self, limits: QueryLimits) -> None:
         self.limits = limits
-        self.hide_suggestions = hide_suggestions
 
     def on_parse(self) -> Iterator[None]:
         """Parse under the size and token limits; name a refusal QUERY_TOO_COMPLEX."""
@@ -285,7 +281,7 @@ class QueryLimitsExtension(SchemaExtension):
                 errors[0].extensions = violation.extensions
 
     def on_validate(self) -> Iterator[None]:
-        """Refuse by depth, aliases or cost before the standard rules run (then run them)."""
+        """Refuse by depth, aliases or cost before the standard rules run."""
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
@@ -299,22 +295,9 @@ class QueryLimitsExtension(SchemaExtension):
                 )
             except QueryTooComplexError as error:
                 context.pre_execution_errors = [error]
-            else:
-                if self.hide_suggestions:
-                    # Strawberry's own validation step cannot hide "Did you mean …?" hints.
-                    rules = (
-                        *context.validation_rules,
-                        MaybeNullValidationRule,
-                        OneOfInputValidationRule,
-                    )
-                    context.pre_execution_errors = validate(
-                        schema, document, rules, hide_suggestions=True
-                    )
         yield
 
 
-def query_limits_extension(
-    limits: QueryLimits, *, hide_suggestions: bool
-) -> Callable[[], QueryLimitsExtension]:
+def query_limits_extension(limits: QueryLimits) -> Callable[[], QueryLimitsExtension]:
     """A per-request factory for `Schema(extensions=[...])` (shared instances are deprecated)."""
-    return lambda: QueryLimitsExtension(limits, hide_suggestions=hide_suggestions)
+    return lambda: QueryLimitsExtension(limits)
