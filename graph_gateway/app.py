@@ -25,6 +25,7 @@ from graph_gateway.accounts.auth import Accounts
 from graph_gateway.accounts.passwords import Passwords
 from graph_gateway.accounts.tokens import Tokens
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
 from graph_gateway.http import GRAPHQL_PATH, make_graphql_router
 from graph_gateway.image_urls import ImageUrlSigner
@@ -42,16 +43,17 @@ def _http_client(
     settings: GatewaySettings, base_url: str, transport: httpx.AsyncBaseTransport | None
 ) -> httpx.AsyncClient:
     """A pooled client for one service (keep-alive, bounded connections, timeouts)."""
+    limits = httpx.Limits(
+        max_connections=settings.upstream_max_connections,
+        max_keepalive_connections=settings.upstream_max_keepalive,
+    )
     return httpx.AsyncClient(
         base_url=base_url,
-        transport=transport,
+        transport=transport or AiohttpTransport(limits=limits),
         timeout=httpx.Timeout(
             settings.upstream_timeout_s, connect=settings.upstream_connect_timeout_s
         ),
-        limits=httpx.Limits(
-            max_connections=settings.upstream_max_connections,
-            max_keepalive_connections=settings.upstream_max_keepalive,
-        ),
+        limits=limits,
         follow_redirects=False,
     )
 
