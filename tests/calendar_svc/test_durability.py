@@ -6,15 +6,14 @@ On SQLite the file must also pass its integrity checks after the kill.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import httpx
-from sqlalchemy.engine import make_url
 
 from tests.calendar_svc.conftest import running_calendar
 from tests.support.service_app import headers_for
 from tests.support.service_process import kill_hard
+from tests.support.sql import check_sqlite_intact
 
 WRITES = 300
 CONCURRENCY = 16
@@ -72,10 +71,4 @@ async def test_acknowledged_writes_survive_sigkill(database_url: str, tmp_path: 
             total = (await http.get("/events")).json()["total_count"]
             assert total >= len(acknowledged)
 
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        assert url.database is not None
-        with sqlite3.connect(url.database) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.close()
+    check_sqlite_intact(database_url)

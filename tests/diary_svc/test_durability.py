@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import make_url
 
 from tests.diary_svc.conftest import running_diary
 from tests.support.service_app import headers_for
 from tests.support.service_process import kill_hard
+from tests.support.sql import check_sqlite_intact
 
 WRITERS = 8
 KILL_AFTER_ACKS = 80
@@ -92,10 +91,4 @@ async def test_acknowledged_writes_survive_sigkill(database_url: str, tmp_path: 
     assert lost == [], f"{len(lost)} acknowledged writes lost, e.g. {lost[:3]}"
     assert len(contents) >= len(snapshot)
 
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        assert url.database is not None
-        with sqlite3.connect(url.database) as conn:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.close()
+    check_sqlite_intact(database_url)

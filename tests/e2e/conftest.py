@@ -27,9 +27,9 @@ from tests.e2e.live import (
     LiveStack,
     LiveUser,
     graphql_client,
+    running_stack,
     sign_up,
     sqlite_urls,
-    start_stack,
 )
 
 STACK_KEY = pytest.StashKey[LiveStack]()
@@ -78,12 +78,9 @@ def live_stack(
     make_databases: DatabaseSet,
 ) -> Iterator[LiveStack]:
     """`calendar_svc`, `diary_svc` and `graph_gateway` running on free loopback ports."""
-    stack = start_stack(tmp_path_factory.mktemp("e2e-stack"), make_databases("stack"))
-    request.session.stash[STACK_KEY] = stack
-    try:
+    with running_stack(tmp_path_factory.mktemp("e2e-stack"), make_databases("stack")) as stack:
+        request.session.stash[STACK_KEY] = stack
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -202,6 +202,18 @@ def start_stack(
         stack.stop()
         raise
     return stack
+
+
+@contextmanager
+def running_stack(
+    workdir: Path, database_urls: Mapping[str, str], *, extra_env: Mapping[str, str] | None = None
+) -> Iterator[LiveStack]:
+    """`start_stack` for a `with` block: the processes are stopped (SIGTERM) when it ends."""
+    stack = start_stack(workdir, database_urls, extra_env=extra_env)
+    try:
+        yield stack
+    finally:
+        stack.stop()
 
 
 def wait_ready(processes: Sequence[LiveProcess], timeout: float = READY_TIMEOUT_S) -> None:

@@ -21,9 +21,9 @@ from tests.e2e.live import (
     LiveStack,
     LiveUser,
     graphql_client,
+    running_stack,
     sign_up,
     sqlite_urls,
-    start_stack,
 )
 
 # Fast-reacting breakers and timeouts, so a fault test takes seconds, not minutes.
@@ -42,11 +42,8 @@ FAULT_ENV = {
 def hardening_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """calendar_svc, diary_svc and graph_gateway on loopback, each on a fresh SQLite file."""
     workdir = tmp_path_factory.mktemp("hardening-stack")
-    stack = start_stack(workdir, sqlite_urls(workdir), extra_env=FAULT_ENV)
-    try:
+    with running_stack(workdir, sqlite_urls(workdir), extra_env=FAULT_ENV) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture

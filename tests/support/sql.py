@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 DATA_VERBS = frozenset({"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"})
 
@@ -47,3 +48,15 @@ def explain(engine: Engine, statement: str, params: Any) -> str:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # undone at rollback
         rows = conn.exec_driver_sql(f"EXPLAIN {statement}", params).all()
         return "\n".join(str(row[0]) for row in rows)
+
+
+def check_sqlite_intact(database_url: str) -> None:
+    """On SQLite, the file passes its integrity and foreign-key checks (others: nothing to do)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return
+    assert url.database is not None
+    with sqlite3.connect(url.database) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()  # the with block commits; it does not close

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.e2e.live import LiveStack, sqlite_urls, start_stack
+from tests.e2e.live import LiveStack, running_stack, sqlite_urls
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +19,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """This module's three processes, sharing a private temporary folder for spooled uploads."""
     workdir = tmp_path_factory.mktemp("images-stack")
     (workdir / "tmp").mkdir()
-    live = start_stack(workdir, sqlite_urls(workdir), extra_env={"TMPDIR": str(workdir / "tmp")})
-    try:
+    spool = {"TMPDIR": str(workdir / "tmp")}
+    with running_stack(workdir, sqlite_urls(workdir), extra_env=spool) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

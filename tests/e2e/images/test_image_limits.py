@@ -22,7 +22,7 @@ from tests.e2e.images.uploads import (
     new_user_and_entry,
     upload,
 )
-from tests.e2e.live import GraphQLClient, LiveStack, sqlite_urls, start_stack, wait_ready
+from tests.e2e.live import GraphQLClient, LiveStack, running_stack, sqlite_urls, wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -136,8 +136,7 @@ async def test_a_crash_between_file_and_row_is_swept_at_restart(
     http: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     crash_env = {"DIARY_TEST_CRASH_AFTER_FILE_WRITE": "1", "DIARY_IMAGE_SWEEP_GRACE_S": "0"}
-    live = start_stack(tmp_path, sqlite_urls(tmp_path), extra_env=crash_env)
-    try:
+    with running_stack(tmp_path, sqlite_urls(tmp_path), extra_env=crash_env) as live:
         user, entry_id = await new_user_and_entry(http, live)
 
         crashed = await upload(http, live, user.token, entry_id, image_factory.png_bytes())
@@ -158,5 +157,3 @@ async def test_a_crash_between_file_and_row_is_swept_at_restart(
         image = again.json()["data"]["addDiaryImage"]
         (await check_served(http, image)).close()
         assert len(files_under(image_root(live))) == 1
-    finally:
-        live.stop()
