@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import orjson
 import strawberry
 import structlog
 from cross_web import HTTPException
@@ -177,6 +178,10 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
             response.pop("data", None)
             request.state.request_error = True
         return response
+
+    def encode_json(self, data: object) -> bytes:
+        """Encode a result with orjson (several times faster than `json.dumps` on big pages)."""
+        return orjson.dumps(data)
 
     def create_response(
         self,
