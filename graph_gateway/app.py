@@ -145,6 +145,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # FastAPI's native OpenTelemetry looks up the global providers on every request; the
+        # gateway sets none up, so those lookups were pure per-request cost.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
 
     async def readiness() -> dict[str, CheckStatus]:
