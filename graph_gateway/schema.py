@@ -16,6 +16,7 @@ from graph_gateway.mutations.accounts import AccountMutations
 from graph_gateway.mutations.diary import DiaryMutations
 from graph_gateway.mutations.events import EventMutations
 from graph_gateway.mutations.tags import TagMutations
+from graph_gateway.plain_fields import read_plain_fields_directly
 from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.image import ImageMutations
@@ -52,8 +53,10 @@ def build_schema(
     settings: GatewaySettings, *, rate_limiter: RateLimiter | None = None
 ) -> GatewaySchema:
     """The schema served at `/graphql`."""
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=schema_extensions(settings, rate_limiter),
     )
+    read_plain_fields_directly(schema)
+    return schema
