@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: help venv node browser run test test-sqlite test-postgres check lint format types \
+.PHONY: help venv node browser wrk run test test-sqlite test-postgres check lint format types \
         schema schema-check migrate seed bench gc clean
 
 help: ## List the targets
@@ -29,10 +29,13 @@ node: ## Install the pinned npm packages (GraphiQL assets, graphql-http, Apollo 
 browser: ## Install Debian's Chromium for the browser test (once per machine)
 	@bash scripts/install-browser.sh
 
+wrk: ## Install Debian's wrk for the bench and its tests (once per machine)
+	@bash scripts/install-wrk.sh
+
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -69,8 +72,7 @@ migrate: venv ## Apply every process's migrations to the configured databases
 seed: venv ## Seed the demo account and a month of demo data (idempotent)
 	$(PY) -m scripts.seed
 
-bench: venv ## Benchmark the gateway against the direct service calls (BENCH_ARGS=--quick)
-	@bash scripts/install-wrk.sh
+bench: venv wrk ## Benchmark the gateway against the direct service calls (BENCH_ARGS=--quick)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 gc: venv ## Remove image files that no metadata row refers to

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ from bench.run import main
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.timeout(180),
-    pytest.mark.skipif(
-        shutil.which("wrk") is None, reason="wrk is not installed: bash scripts/install-wrk.sh"
-    ),
+    pytest.mark.usefixtures("wrk"),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -15,9 +14,7 @@ from bench.load import LoadShape, run_wrk, wrk_path
 from bench.operations import Call, write_request_file
 from bench.stats import BenchError
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("wrk") is None, reason="wrk is not installed: bash scripts/install-wrk.sh"
-)
+pytestmark = pytest.mark.usefixtures("wrk")
 
 
 class _RecordingServer(ThreadingHTTPServer):

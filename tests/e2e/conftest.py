@@ -8,7 +8,6 @@ to its report.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import uuid
@@ -31,6 +30,7 @@ from tests.e2e.live import (
     sign_up,
     sqlite_urls,
 )
+from tests.support.tools import require
 
 STACK_KEY = pytest.StashKey[LiveStack]()
 DATABASES = ("calendar", "diary", "gateway")
@@ -112,15 +112,6 @@ def pytest_runtest_makereport(
     if report.failed and stack is not None and "live_stack" in getattr(item, "fixturenames", ()):
         report.sections.append(("live process output", stack.logs()))
     return report
-
-
-def require(condition: bool, why: str) -> None:
-    """Skip when a test tool is missing on a developer's machine; fail loudly in CI."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{why} (CI must run this test; `make test` installs it)")
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="session")
