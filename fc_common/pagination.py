@@ -29,6 +29,8 @@ class Page(BaseModel, Generic[T]):
     """One page of a keyset-paginated list, with the total count of matching rows."""
 
     items: list[T]
+    # Each item's own cursor, in order: callers paginate from any item without knowing the format.
+    cursors: list[str]
     total_count: int
     has_next_page: bool
     end_cursor: str | None = None
@@ -56,11 +58,13 @@ def page_of(
 ) -> Page[T]:
     """Build a page from up to `first + 1` rows fetched (the extra one tells a next page exists)."""
     items = list(rows[:first])
+    cursors = [cursor_of(item) for item in items]
     return Page[T](
         items=items,
+        cursors=cursors,
         total_count=total_count,
         has_next_page=len(rows) > first,
-        end_cursor=cursor_of(items[-1]) if items else None,
+        end_cursor=cursors[-1] if cursors else None,
     )
 
 

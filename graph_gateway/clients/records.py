@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from fc_common.pagination import encode_cursor
-
 T = TypeVar("T")
 Json = dict[str, Any]
 
@@ -43,11 +41,6 @@ class EventRecord:
     created_at: datetime
     updated_at: datetime
 
-    @property
-    def cursor(self) -> str:
-        """The keyset cursor just after this event (the calendar's `(starts_at, id)` order)."""
-        return encode_cursor(self.starts_at.isoformat(), self.id)
-
 
 @dataclass(frozen=True, slots=True)
 class ImageRecord:
@@ -77,17 +70,14 @@ class EntryRecord:
     updated_at: datetime
     images: list[ImageRecord] = field(default_factory=list)
 
-    @property
-    def cursor(self) -> str:
-        """The keyset cursor just after this entry (the diary's `(date, id)` order)."""
-        return encode_cursor(self.date.isoformat(), self.id)
-
 
 @dataclass(frozen=True, slots=True)
 class PageRecord(Generic[T]):
     """One keyset page of a list, with the total number of matches."""
 
     items: list[T]
+    cursors: list[str]
+    """Each item's cursor, as the service made it."""
     total_count: int
     has_next_page: bool
     end_cursor: str | None
@@ -156,6 +146,7 @@ def page_from_json(raw: Json, item: Callable[[Json], T]) -> PageRecord[T]:
     """A page from its JSON, each item read by `item`."""
     return PageRecord(
         items=[item(i) for i in raw["items"]],
+        cursors=raw["cursors"],
         total_count=raw["total_count"],
         has_next_page=raw["has_next_page"],
         end_cursor=raw["end_cursor"],

@@ -39,7 +39,10 @@ class EventConnection:
     def from_page(cls, page: PageRecord[EventRecord]) -> EventConnection:
         """The connection for a page the calendar answered."""
         return cls(
-            edges=[EventEdge(cursor=r.cursor, node=Event.from_record(r)) for r in page.items],
+            edges=[
+                EventEdge(cursor=cursor, node=Event.from_record(record))
+                for record, cursor in zip(page.items, page.cursors, strict=True)
+            ],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
             total_count=page.total_count,
         )
@@ -66,7 +69,8 @@ class DiaryEntryConnection:
         """The connection for a page the diary answered."""
         return cls(
             edges=[
-                DiaryEntryEdge(cursor=r.cursor, node=DiaryEntry.from_record(r)) for r in page.items
+                DiaryEntryEdge(cursor=cursor, node=DiaryEntry.from_record(record))
+                for record, cursor in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
             total_count=page.total_count,

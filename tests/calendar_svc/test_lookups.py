@@ -60,12 +60,22 @@ async def test_page_shape_and_total_count(client: httpx.AsyncClient) -> None:
     assert [e["starts_at"][:10] for e in first["items"]] == ["2026-03-01", "2026-03-02"]
     assert first["total_count"] == 3
     assert first["has_next_page"] is True
+    assert len(first["cursors"]) == 2 and first["cursors"][-1] == first["end_cursor"]
+    # Any item's cursor continues right after that item.
+    after_one = (await client.get("/events", params={"after": first["cursors"][0]})).json()
+    assert [e["starts_at"][:10] for e in after_one["items"]] == ["2026-03-02", "2026-03-03"]
     rest = (await client.get("/events", params={"first": 2, "after": first["end_cursor"]})).json()
     assert [e["starts_at"][:10] for e in rest["items"]] == ["2026-03-03"]
     assert rest["has_next_page"] is False
     assert rest["total_count"] == 3
     empty = (await client.get("/events", params={"after": rest["end_cursor"]})).json()
-    assert empty == {"items": [], "total_count": 3, "has_next_page": False, "end_cursor": None}
+    assert empty == {
+        "items": [],
+        "cursors": [],
+        "total_count": 3,
+        "has_next_page": False,
+        "end_cursor": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -194,7 +204,13 @@ async def test_by_tag_pages_each_request(client: httpx.AsyncClient) -> None:
     assert red_page["has_next_page"] is True
     assert [e["id"] for e in blue_page["items"]] == [both["id"]]
     assert [t["name"] for t in blue_page["items"][0]["tags"]] == ["blue", "red"]
-    assert missing == {"items": [], "total_count": 0, "has_next_page": False, "end_cursor": None}
+    assert missing == {
+        "items": [],
+        "cursors": [],
+        "total_count": 0,
+        "has_next_page": False,
+        "end_cursor": None,
+    }
 
     cursor = red_page["end_cursor"]
     body = {

@@ -241,11 +241,18 @@ async def test_by_tag_pages_each_request_apart(client: httpx.AsyncClient) -> Non
     assert (pages[0]["total_count"], pages[0]["has_next_page"]) == (3, True)
     assert pages[1] == {
         "items": [a2],
+        "cursors": [pages[1]["end_cursor"]],
         "total_count": 1,
         "has_next_page": False,
         "end_cursor": pages[1]["end_cursor"],
     }
-    assert pages[2] == {"items": [], "total_count": 0, "has_next_page": False, "end_cursor": None}
+    assert pages[2] == {
+        "items": [],
+        "cursors": [],
+        "total_count": 0,
+        "has_next_page": False,
+        "end_cursor": None,
+    }
 
     cursor = pages[0]["end_cursor"]
     second = await client.post(
@@ -262,7 +269,13 @@ async def test_by_tag_pages_each_request_apart(client: httpx.AsyncClient) -> Non
     assert pages[0]["items"] == [a3]
     assert (pages[0]["total_count"], pages[0]["has_next_page"]) == (3, False)
     assert [e["id"] for e in pages[1]["items"]] == [a1["id"]]
-    assert pages[2] == {"items": [], "total_count": 1, "has_next_page": False, "end_cursor": None}
+    assert pages[2] == {
+        "items": [],
+        "cursors": [],
+        "total_count": 1,
+        "has_next_page": False,
+        "end_cursor": None,
+    }
 
 
 async def test_by_tag_names_the_request_with_a_bad_cursor(client: httpx.AsyncClient) -> None:

@@ -78,6 +78,7 @@ async def test_a_single_full_page_has_no_next_page(client: httpx.AsyncClient) ->
     assert len(page["items"]) == 3
     assert after_last.json() == {
         "items": [],
+        "cursors": [],
         "total_count": 3,
         "has_next_page": False,
         "end_cursor": None,

@@ -89,7 +89,13 @@ async def test_another_owner_cannot_see_change_or_delete_an_entry(
     assert (await client.patch(path, json={"content": "mine"}, headers=b)).status_code == 404
     assert (await client.delete(path, headers=b)).status_code == 404
     listed = (await client.get("/entries", headers=b)).json()
-    assert listed == {"items": [], "total_count": 0, "has_next_page": False, "end_cursor": None}
+    assert listed == {
+        "items": [],
+        "cursors": [],
+        "total_count": 0,
+        "has_next_page": False,
+        "end_cursor": None,
+    }
     for params in ({"tag_id": 3}, {"mood": "HAPPY"}, {"from": "2026-07-01", "to": "2026-07-01"}):
         assert (await client.get("/entries", params=params, headers=b)).json()["items"] == []
     batch = await client.post("/entries/batch", json={"ids": [entry["id"]]}, headers=b)
