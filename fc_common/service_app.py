@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from starlette.types import Scope
@@ -28,13 +28,15 @@ def install_common(
     critical_checks: Collection[str] | None = None,
     upload_limit: int | None = None,
     upload_path_prefix: str | re.Pattern[str] = "",
+    error_middleware: tuple[Any, dict[str, Any]] | None = None,
 ) -> None:
     """Add the shared middleware, error handlers and health routes to an app.
 
     `critical_checks` names the readiness checks whose failure makes the process unready (503);
     by default all of them. Bodies are capped at `settings.max_body_bytes`, except multipart
     requests under `upload_path_prefix` (or whose path fully matches it, when it is a pattern),
-    which may carry up to `upload_limit` bytes.
+    which may carry up to `upload_limit` bytes. `error_middleware` (a class and its options) goes
+    between the body limit and the request context: it sees every refusal, with a request id.
     """
     app.state.internal_token = settings.internal_token.get_secret_value().encode()
     install_error_handlers(app)
@@ -53,6 +55,9 @@ def install_common(
         return settings.max_body_bytes
 
     app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
+    if error_middleware is not None:
+        middleware_class, options = error_middleware
+        app.add_middleware(middleware_class, **options)
     # Added last, so it is outermost: even a refused body gets a request id and a log line.
     app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
     app.include_router(health_router(service, readiness, critical=critical_checks))

@@ -27,7 +27,8 @@ from graph_gateway.accounts.tokens import Tokens
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
-from graph_gateway.http import GRAPHQL_PATH, make_graphql_router
+from graph_gateway.graphql_body import GraphQLBodyMiddleware
+from graph_gateway.http import ASSETS_PATH, GRAPHQL_PATH, make_graphql_router
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.images import image_router
 from graph_gateway.schema import build_schema
@@ -59,10 +60,11 @@ def _http_client(
 
 
 async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatus:
-    """A service's readiness: its own verdict, made worse by a slow answer or a tripped breaker.
+    """A service's readiness: its own verdict, made worse by a slow answer or a failing breaker.
 
-    A service that answers again while its breaker is still open is `degraded`; once the breaker's
-    cool-down has passed, a ready answer here closes it, so the gateway recovers without traffic.
+    A ready answer closes the service's breaker (open or half-open), so what readiness reports as
+    up is what queries use, at once and without traffic; an unready or silent service is `down`
+    and its breaker stays as it is.
     """
     started = time.perf_counter()
     try:
@@ -162,6 +164,9 @@ def create_app(
             "database": "ok" if database_ok else "down",
             "calendar": calendar,
             "diary": diary,
+            # After the probes: an open breaker (down) means queries fail fast for that service.
+            "calendar_breaker": services.calendar.breaker.health(),
+            "diary_breaker": services.diary.breaker.health(),
         }
         if rate_limiter is not None:
             # The limiter fails open when its store is gone: serving, but unprotected.
@@ -170,6 +175,7 @@ def create_app(
 
     app.state.image_urls = ImageUrlSigner.from_settings(settings)
     app.state.max_image_bytes = settings.max_image_bytes
+    app.state.request_deadline_s = settings.request_deadline_s
     install_common(
         app,
         settings,
@@ -181,6 +187,7 @@ def create_app(
         # A multipart upload may carry the largest image plus the operation and the framing.
         upload_limit=settings.max_image_bytes + UPLOAD_FRAMING_BYTES,
         upload_path_prefix=re.compile(re.escape(GRAPHQL_PATH)),
+        error_middleware=(GraphQLBodyMiddleware, {"prefix": GRAPHQL_PATH, "exclude": ASSETS_PATH}),
     )
     # Outermost, so even a refused (413) or failed response carries the CORS headers.
     app.add_middleware(

@@ -13,12 +13,10 @@ What plain Strawberry does differently, and this router fixes:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import orjson
 import strawberry
 import structlog
 from cross_web import HTTPException
@@ -35,6 +33,8 @@ from strawberry.types.unset import UNSET
 
 from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.graphql_body import error_body, safe_json
+from graph_gateway.request_body import RequestRejectedError, decode_json, fill_files, request_data
 from graph_gateway.settings import GatewaySettings
 
 log = structlog.get_logger("fc.gateway.http")
@@ -156,18 +156,37 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
         return render_graphiql_page(self.assets, endpoint=request.url.path)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """Parse the request, refusing bodies that are not JSON or multipart and bad parameters."""
-        if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type not in (APPLICATION_JSON, "multipart/form-data"):
-                raise HTTPException(415, "Send the request as application/json.")
-            if content_type == "multipart/form-data" and not forces_preflight(request.headers):
-                raise HTTPException(400, CSRF_MESSAGE)
-        data = await super().parse_http_body(request)
-        for item in data if isinstance(data, list) else [data]:
-            if not isinstance(item.operation_name, str | None):
-                raise HTTPException(400, "The `operationName` must be a string or null.")
-        return data
+        """Read the request's parameters from the query string, JSON or multipart, checked once."""
+        if request.method == "GET":
+            params = dict(request.query_params)
+            for name in ("variables", "extensions"):
+                if params.get(name):
+                    params[name] = decode_json(params[name], what=f"`{name}` parameter")
+            return request_data(params)
+        content_type, _ = parse_content_type(request.content_type or "")
+        if content_type == APPLICATION_JSON:
+            return request_data(decode_json(await request.get_body()))
+        if content_type != "multipart/form-data":
+            raise HTTPException(415, "Send the request as application/json.")
+        if not forces_preflight(request.headers):
+            raise HTTPException(400, CSRF_MESSAGE)
+        return request_data(await self.parse_multipart(request))
+
+    async def parse_multipart(self, request: Any) -> dict[str, Any]:
+        """Read `operations` and `map` and put each file in the placeholder `map` names."""
+        try:
+            form_data = await request.get_form_data()
+        except ValueError as exc:
+            raise RequestRejectedError("Unable to parse the multipart body") from exc
+        operations = form_data.form.get("operations")
+        files_map = form_data.form.get("map", "{}")
+        if not isinstance(operations, str | bytes) or not isinstance(files_map, str | bytes):
+            raise RequestRejectedError("A multipart request needs `operations` and `map` fields")
+        return fill_files(  # type: ignore[no-any-return]
+            decode_json(operations, what="multipart `operations`"),
+            decode_json(files_map, what="multipart `map`"),
+            form_data.files,
+        )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -181,7 +200,7 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
 
     def encode_json(self, data: object) -> bytes:
         """Encode a result with orjson (several times faster than `json.dumps` on big pages)."""
-        return orjson.dumps(data)
+        return safe_json(data)
 
     def create_response(
         self,
@@ -203,16 +222,12 @@ def _error_response(
     error: HTTPException, media_type: MediaType, *, headers: Mapping[str, str] | None = None
 ) -> Response:
     """A request-level failure as a GraphQL response body with the HTTP status it deserves."""
-    body = {
-        "errors": [
-            {
-                "message": error.reason,
-                "extensions": {"code": ERROR_CODES.get(error.status_code, "BAD_REQUEST")},
-            }
-        ]
-    }
+    code = getattr(error, "code", None) or ERROR_CODES.get(error.status_code, "BAD_REQUEST")
+    extensions: dict[str, Any] = {"code": code}
+    if field := getattr(error, "field", None):
+        extensions["field"] = field
     return Response(
-        json.dumps(body, separators=(",", ":")),
+        error_body(error.reason, extensions),
         status_code=error.status_code,
         media_type=f"{media_type}; charset=utf-8",
         headers={"Cache-Control": "no-store", **(headers or {})},
