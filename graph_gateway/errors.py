@@ -17,6 +17,7 @@ GRAPHQL_VALIDATION_FAILED, and variables of the wrong type BAD_USER_INPUT naming
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
@@ -29,6 +30,9 @@ from fc_common.request_context import current_request_id
 log = structlog.get_logger("graph_gateway.errors")
 
 INTERNAL_MESSAGE = "Internal server error"
+# graphql-core names the path inside a variable as "… invalid value at .input.tagIds[0]: …".
+_VARIABLE_PATH = re.compile(r" at (?:value)?((?:\.[_A-Za-z]\w*|\[\d+\])+)[:;]")
+_PATH_NAME = re.compile(r"\.([_A-Za-z]\w*)")
 
 Phase = Literal["parse", "validate", "execute"]
 
@@ -131,11 +135,21 @@ def error_extensions(error: GraphQLError, phase: Phase) -> tuple[str, dict[str, 
     if phase == "validate":
         return error.message, {"code": "GRAPHQL_VALIDATION_FAILED"}
     if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
-        field = error.nodes[0].variable.name.value
-        return error.message, {"code": "BAD_USER_INPUT", "field": field}
+        return error.message, {"code": "BAD_USER_INPUT", "field": variable_field(error)}
     if error.path is None and original is None:
         return error.message, {"code": "GRAPHQL_VALIDATION_FAILED"}  # e.g. no such operation
     return INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR", "requestId": current_request_id()}
+
+
+def variable_field(error: GraphQLError) -> str:
+    """The input field a variable's coercion error is about (`$i` at `.startsAt` → `startsAt`),
+    else the variable's name."""
+    found = _VARIABLE_PATH.search(error.message)
+    names = _PATH_NAME.findall(found.group(1)) if found else []
+    if names:
+        return str(names[-1])
+    node = error.nodes[0] if error.nodes else None
+    return node.variable.name.value if isinstance(node, VariableDefinitionNode) else "variables"
 
 
 def is_unexpected(error: GraphQLError) -> bool:

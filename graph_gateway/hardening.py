@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from fc_common.settings import CommonSettings
+from graph_gateway.argument_bounds import ArgumentBoundsExtension
 from graph_gateway.document_cache import DocumentCache, document_cache_extension
 from graph_gateway.persisted_queries import (
     PersistedQueryMode,
@@ -164,6 +165,8 @@ def guard_extensions(
         query_limits_extension(settings.query_limits()),
         # After the limits: a document they refuse is never validated, nor cached.
         document_cache_extension(DocumentCache(), hide_suggestions=production),
+        # After validation: the arguments of a valid document, before anything runs.
+        ArgumentBoundsExtension,
     ]
     if production:
         then.append(DisableIntrospection)

@@ -21,6 +21,7 @@ from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.image import ImageMutations
 from graph_gateway.types.query import Query
+from graph_gateway.types.scalars import SCALAR_OVERRIDES
 
 Mutation = merge_types(
     "Mutation",
@@ -57,6 +58,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         extensions=schema_extensions(settings, rate_limiter),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
     read_plain_fields_directly(schema)
     return schema
