@@ -16,6 +16,7 @@ from graph_gateway.clients.diary import DiaryClient
 from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.loaders import Loaders
 
+ACCOUNT_GONE = "The token is invalid: its account does not exist"
 TOKEN_HINT = "Authentication required: send the header `Authorization: Bearer <token>`"  # noqa: S105 - a message
 
 
@@ -35,6 +36,7 @@ class GatewayContext(BaseContext):
         super().__init__()
         self.services = services
         self.authorization = authorization
+        self.account_gone = False
 
     @cached_property
     def user_id(self) -> int:
@@ -42,7 +44,24 @@ class GatewayContext(BaseContext):
         scheme, _, token = (self.authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise UnauthenticatedError(TOKEN_HINT)
-        return self.services.accounts.tokens.verify(token.strip())
+        user_id = self.services.accounts.tokens.verify(token.strip())
+        if self.account_gone:
+            raise UnauthenticatedError(ACCOUNT_GONE)
+        return user_id
+
+    async def confirm_account(self) -> None:
+        """Check once per request that a valid token's account exists; if not, it is refused.
+
+        A signature proves who issued the token, not that the account is still there: without
+        this, a token for a deleted (or never created) account could still create data.
+        """
+        try:
+            user_id = self.user_id
+        except UnauthenticatedError:
+            return  # anonymous, or refused anyway
+        if not await self.services.accounts.user_exists(user_id):
+            self.account_gone = True
+            del self.user_id  # forget the cached id: the next read refuses
 
     @cached_property
     def calendar(self) -> CalendarClient:

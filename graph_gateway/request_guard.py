@@ -48,6 +48,9 @@ class RequestGuardExtension(SchemaExtension):
         """Check the general bucket, then run the operation within the deadline."""
         context = self.execution_context.context
         request = getattr(context, "request", None)
+        confirm_account = getattr(context, "confirm_account", None)
+        if confirm_account is not None:
+            await confirm_account()
         user_id = _user_id(context)
         if self.limiter is not None and request is not None:
             client = request.client

@@ -116,6 +116,10 @@ class Accounts:
         """The account with this id, if it still exists."""
         return await to_thread.run_sync(self._get_user, user_id)
 
+    async def user_exists(self, user_id: int) -> bool:
+        """Whether an account with this id exists."""
+        return await self.get_user(user_id) is not None
+
     def _get_user(self, user_id: int) -> User | None:
         with self.db.read() as session:
             return queries.get_user(session=session, user_id=user_id)

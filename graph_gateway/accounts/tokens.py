@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from fc_common.pagination import MAX_ROW_ID
 from graph_gateway.errors import UnauthenticatedError
 
 ALGORITHM = "HS256"
@@ -50,7 +51,18 @@ class Tokens:
             raise UnauthenticatedError("The token has expired; log in again") from exc
         except jwt.InvalidTokenError as exc:
             raise UnauthenticatedError("The token is invalid") from exc
-        subject = claims["sub"]
-        if not isinstance(subject, str) or not subject.isdigit() or int(subject) < 1:
+        user_id = user_id_from_subject(claims["sub"])
+        if user_id is None:
             raise UnauthenticatedError("The token is invalid")
-        return int(subject)
+        return user_id
+
+
+def user_id_from_subject(subject: object) -> int | None:
+    """The user id a token's `sub` names: canonical ASCII decimal (as `issue` writes it) in the
+    id range; None for anything else (`"٢"`, `"01"`, `" 1"`, `"1e3"`, out of range)."""
+    if not isinstance(subject, str) or not (subject.isascii() and subject.isdigit()):
+        return None
+    if len(subject) > len(str(MAX_ROW_ID)) or subject != str(int(subject)):
+        return None
+    user_id = int(subject)
+    return user_id if 1 <= user_id <= MAX_ROW_ID else None
