@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import time
 
-import httpx
 import structlog
 from fastapi import APIRouter, Request, Response
 from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.errors import ServiceUnavailableError
 from graph_gateway.image_urls import IMAGES_PATH, ImageUrlSigner, InvalidImageUrlError
+from graph_gateway.resilience import request_deadline, tracking_upstream_calls
 
 log = structlog.get_logger("graph_gateway.images")
 
@@ -46,20 +47,23 @@ def image_router() -> APIRouter:
             log.info("image URL refused", reason=str(exc))
             return _plain(403, "This image link is invalid or has expired.")
         diary: Upstream = request.app.state.services.diary
-        headers = diary.internal_headers(grant.user_id)
-        if if_none_match := request.headers.get("if-none-match"):
-            headers["if-none-match"] = if_none_match
-        upstream_request = diary.http.build_request(
-            "GET",
-            f"/images/{grant.image_id}/content",
-            params={"width": grant.width} if grant.width is not None else None,
-            headers=headers,
-        )
-        try:
-            upstream = await diary.http.send(upstream_request, stream=True)
-        except httpx.RequestError as exc:
-            log.warning("image fetch failed", error=repr(exc))
-            return _plain(503, "The diary service is unavailable; try again later.")
+        extra = {"if-none-match": inm} if (inm := request.headers.get("if-none-match")) else {}
+        # The same upstream path as every GraphQL field: breaker, deadline, counting, errors.
+        deadline_s: float = request.app.state.request_deadline_s
+        with request_deadline(deadline_s), tracking_upstream_calls() as stats:
+            try:
+                upstream = await diary.open_stream(
+                    f"/images/{grant.image_id}/content",
+                    user_id=grant.user_id,
+                    params={"width": str(grant.width)} if grant.width is not None else None,
+                    headers=extra,
+                )
+            except ServiceUnavailableError:
+                return _plain(503, "The diary service is unavailable; try again later.")
+            finally:
+                log_facts = request.scope.get("state", {}).get("log_facts")
+                if isinstance(log_facts, dict) and stats.services:
+                    log_facts["upstream"] = stats.as_log_fact()
         caching = {
             # Private: never in a shared cache. Fresh until the URL itself expires.
             "Cache-Control": f"private, max-age={max(0, grant.expires_at - int(time.time()))}",

@@ -46,7 +46,7 @@ class CircuitOpenError(Exception):
 
 
 class DeadlineExceededError(Exception):
-    """The request's time budget ran out before an upstream call could start."""
+    """The request's time budget ran out before or during an upstream call."""
 
 
 class CircuitBreaker:
@@ -120,8 +120,9 @@ class CircuitBreaker:
             self._opened_at = self._clock()
 
     def probe_succeeded(self, latency_s: float) -> None:
-        """A health probe found the service ready: a half-open breaker need not wait for traffic."""
-        if self.state is BreakerState.HALF_OPEN and not self._probe_in_flight:
+        """A readiness probe found the service ready: close the breaker now, open or half-open,
+        so a service is used again as soon as readiness says it is up (not a cool-down later)."""
+        if self.state is not BreakerState.CLOSED and not self._probe_in_flight:
             self.record_success(latency_s)
 
     def release(self) -> None:
@@ -270,8 +271,18 @@ async def call_with_resilience(
             breaker.release()
             raise
         started = time.perf_counter()
+        # The budget is wall-clock: httpx's read timeout restarts with every byte, so a service
+        # trickling its answer a byte at a time would otherwise outlive the request.
+        budget = asyncio.timeout(remaining_budget())
         try:
-            response = await send(bounded)
+            async with budget:
+                response = await send(bounded)
+        except TimeoutError as exc:
+            if not budget.expired():
+                raise
+            record_upstream_call(breaker.service, time.perf_counter() - started)
+            breaker.record_failure()
+            raise DeadlineExceededError("request deadline exceeded during the call") from exc
         except httpx.TransportError as exc:
             record_upstream_call(breaker.service, time.perf_counter() - started)
             breaker.record_failure()

@@ -11,7 +11,7 @@ Every call goes through the service's circuit breaker (an open one fails fast wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, BinaryIO, TypeVar
 
 import httpx
@@ -95,20 +95,58 @@ class Upstream:
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
         is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
+        response = await self._resilient(
+            lambda timeout: self.http.request(
+                method,
+                path,
+                content=content,
+                files=files,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+            ),
+            path=path,
+            retried=is_read,
+        )
+        return self._answer(response, path)
+
+    async def open_stream(
+        self,
+        path: str,
+        *,
+        user_id: int,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """GET `path` and return once its headers arrive; the caller streams and closes the body.
+
+        The same path as `call` (breaker, deadline, retries, call counting, error mapping);
+        only the status is left to the caller.
+        """
+        sent = {**self.internal_headers(user_id), **(headers or {})}
+
+        def send(timeout: httpx.Timeout) -> Awaitable[httpx.Response]:
+            request = self.http.build_request(
+                "GET", path, params=params, headers=sent, timeout=timeout
+            )
+            return self.http.send(request, stream=True)
+
+        return await self._resilient(send, path=path, retried=True)
+
+    async def _resilient(
+        self,
+        send: Callable[[httpx.Timeout], Awaitable[httpx.Response]],
+        *,
+        path: str,
+        retried: bool,
+    ) -> httpx.Response:
+        """Send through the breaker within the deadline; failures become SERVICE_UNAVAILABLE."""
         try:
-            response = await call_with_resilience(
-                lambda timeout: self.http.request(
-                    method,
-                    path,
-                    content=content,
-                    files=files,
-                    params=params,
-                    headers=headers,
-                    timeout=timeout,
-                ),
+            return await call_with_resilience(
+                send,
                 breaker=self.breaker,
                 upstream_timeout=self.http.timeout,
-                retry=self.retry if is_read else None,
+                retry=self.retry if retried else None,
             )
         except CircuitOpenError as exc:
             raise ServiceUnavailableError(self.name) from exc
@@ -116,9 +154,10 @@ class Upstream:
             log.warning("request deadline exceeded", service=self.name, path=path)
             raise ServiceUnavailableError(self.name) from exc
         except httpx.RequestError as exc:
-            log.warning("upstream call failed", service=self.name, path=path, error=repr(exc))
+            log.warning(
+                "upstream call failed", service=self.name, path=path, error=type(exc).__name__
+            )
             raise ServiceUnavailableError(self.name) from exc
-        return self._answer(response, path)
 
     def internal_headers(self, user_id: int) -> dict[str, str]:
         """The internal credential, the acting user and the request id, for any call."""
@@ -133,7 +172,12 @@ class Upstream:
         try:
             return parse(raw)
         except (KeyError, TypeError, ValueError) as exc:
-            log.error("upstream answer has an unexpected shape", service=self.name, error=repr(exc))
+            log.error(
+                "upstream answer has an unexpected shape",
+                service=self.name,
+                error=type(exc).__name__,
+                detail=str(exc),
+            )
             raise ServiceUnavailableError(self.name) from exc
 
     def _answer(self, response: httpx.Response, path: str) -> Any:
