@@ -32,6 +32,10 @@ browser: ## Install Debian's Chromium for the browser test (once per machine)
 wrk: ## Install Debian's wrk for the bench and its tests (once per machine)
 	@bash scripts/install-wrk.sh
 
+# What a developer runs on a laptop is development, unless FC_ENVIRONMENT says otherwise; a
+# process started any other way without FC_ENVIRONMENT is production.
+run migrate seed gc: export FC_ENVIRONMENT ?= development
+
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 

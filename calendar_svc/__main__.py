@@ -6,11 +6,12 @@ from calendar_svc.app import create_app
 from calendar_svc.settings import CalendarSettings
 from fc_common.logging import configure_logging
 from fc_common.server import serve
+from fc_common.settings import load_settings
 
 
 def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
-    settings = CalendarSettings()
+    settings = load_settings(CalendarSettings, service="calendar_svc")
     configure_logging(settings, service="calendar_svc")
     serve(create_app(settings), settings)
 

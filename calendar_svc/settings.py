@@ -14,4 +14,4 @@ class CalendarSettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="CALENDAR_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5001, ge=0, le=65535)
-    database_url: str = "sqlite:///./data/calendar.db"
+    database_file = "calendar.db"

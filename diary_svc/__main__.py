@@ -6,11 +6,12 @@ from diary_svc.app import create_app
 from diary_svc.settings import DiarySettings
 from fc_common.logging import configure_logging
 from fc_common.server import serve
+from fc_common.settings import load_settings
 
 
 def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
-    settings = DiarySettings()
+    settings = load_settings(DiarySettings, service="diary_svc")
     configure_logging(settings, service="diary_svc")
     serve(create_app(settings), settings)
 

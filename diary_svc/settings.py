@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from fc_common.settings import CommonSettings
@@ -17,7 +16,7 @@ class DiarySettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="DIARY_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5002, ge=0, le=65535)
-    database_url: str = "sqlite:///./data/diary.db"
+    database_file = "diary.db"
 
     # Unset: `images/` under FC_DATA_DIR (so `./data/images/` by default); see `image_root`.
     image_dir: Path | None = None
@@ -29,12 +28,12 @@ class DiarySettings(CommonSettings):
     # Test-only: exit between storing an image file and committing its row (the crash test).
     test_crash_after_file_write: bool = False
 
-    @model_validator(mode="after")
-    def _crash_hook_only_in_tests(self) -> Self:
-        """Refuse the crash hook anywhere but the test environment."""
+    def unsafe_settings(self) -> list[str]:
+        """Also the crash hook anywhere but the test environment."""
+        problems = super().unsafe_settings()
         if self.test_crash_after_file_write and self.environment != "test":
-            raise ValueError("DIARY_TEST_CRASH_AFTER_FILE_WRITE is for FC_ENVIRONMENT=test only")
-        return self
+            problems.append("DIARY_TEST_CRASH_AFTER_FILE_WRITE is for FC_ENVIRONMENT=test only")
+        return problems
 
     @property
     def image_root(self) -> Path:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_INTERNAL_TOKEN = "dev-internal-token-change-me"  # noqa: S105 - the refused default
 
 Environment = Literal["development", "test", "production"]
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+SettingsT = TypeVar("SettingsT", bound="CommonSettings")
 
 
 class CommonSettings(BaseSettings):
@@ -18,7 +22,8 @@ class CommonSettings(BaseSettings):
 
     model_config = SettingsConfigDict(populate_by_name=True, extra="ignore")
 
-    environment: Environment = Field("development", validation_alias="FC_ENVIRONMENT")
+    # Unset means production: a forgotten variable must never relax a safety rule.
+    environment: Environment = Field("production", validation_alias="FC_ENVIRONMENT")
     internal_token: SecretStr = Field(
         SecretStr(DEV_INTERNAL_TOKEN), validation_alias="FC_INTERNAL_TOKEN"
     )
@@ -31,16 +36,30 @@ class CommonSettings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535)
     data_dir: Path = Field(Path("./data"), validation_alias="FC_DATA_DIR")
     max_body_bytes: int = Field(1_048_576, gt=0)
+    # Unset: SQLite file `database_file` under FC_DATA_DIR, so FC_DATA_DIR moves all local data.
+    database_url: str = ""
+    database_file: ClassVar[str] = "data.db"
 
     @model_validator(mode="after")
-    def _refuse_unsafe_defaults(self) -> Self:
-        """Refuse the development internal token anywhere but development and test."""
-        token = self.internal_token.get_secret_value()
-        if self.environment == "production" and (token == DEV_INTERNAL_TOKEN or len(token) < 32):
-            raise ValueError(
-                "FC_INTERNAL_TOKEN must be set to a random secret of 32+ characters in production"
-            )
+    def _complete_and_refuse_unsafe(self) -> Self:
+        """Derive the database URL; refuse every unsafe setting at once (see `unsafe_settings`)."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / self.database_file}"
+        if problems := self.unsafe_settings():
+            raise ValueError("; ".join(problems))
         return self
+
+    def unsafe_settings(self) -> list[str]:
+        """What is unsafe for this environment, one line per setting (subclasses add theirs)."""
+        token = self.internal_token.get_secret_value()
+        if self.environment == "production" and (
+            token == DEV_INTERNAL_TOKEN or len(token) < MIN_PRODUCTION_SECRET_LENGTH
+        ):
+            return [
+                f"FC_INTERNAL_TOKEN must be a random secret of {MIN_PRODUCTION_SECRET_LENGTH}+ "
+                "characters in production"
+            ]
+        return []
 
     @property
     def json_logs(self) -> bool:
@@ -48,3 +67,32 @@ class CommonSettings(BaseSettings):
         if self.log_format == "auto":
             return self.environment != "development"
         return self.log_format == "json"
+
+
+def load_settings(settings_class: type[SettingsT], *, service: str) -> SettingsT:
+    """Read settings from the environment, or exit 2 naming every bad setting (no traceback)."""
+    try:
+        return settings_class()
+    except ValidationError as error:
+        lines = [_describe(settings_class, problem) for problem in error.errors()]
+        print(
+            f"{service}: refusing to start; fix these settings "
+            "(FC_ENVIRONMENT is production unless set):",
+            *(f"  - {line}" for text in lines for line in text.split("; ")),
+            sep="\n",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
+
+
+def _describe(settings_class: type[CommonSettings], problem: Any) -> str:
+    """One validation problem as `VARIABLE: what is wrong`."""
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    if not problem["loc"]:
+        return message
+    name = str(problem["loc"][0])
+    field = settings_class.model_fields.get(name)
+    alias = field.validation_alias if field is not None else None
+    prefix = str(settings_class.model_config.get("env_prefix", ""))
+    variable = alias if isinstance(alias, str) else f"{prefix}{name}".upper()
+    return f"{variable}: {message}"

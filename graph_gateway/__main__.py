@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fc_common.logging import configure_logging
 from fc_common.server import serve
+from fc_common.settings import load_settings
 from graph_gateway.app import create_app
 from graph_gateway.settings import GatewaySettings
 
 
 def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
-    settings = GatewaySettings()
+    settings = load_settings(GatewaySettings, service="graph_gateway")
     configure_logging(settings, service="graph_gateway")
     serve(create_app(settings), settings)
 

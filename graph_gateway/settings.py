@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
+from fc_common.settings import MIN_PRODUCTION_SECRET_LENGTH
 from graph_gateway.hardening import HardeningSettings
 
 DEV_JWT_SECRET = "dev-jwt-secret-change-me-not-for-production"  # noqa: S105 - the refused default
-MIN_PRODUCTION_SECRET_LENGTH = 32
 MIN_PRODUCTION_PASSWORD_MEMORY_KIB = 19_456  # OWASP's floor for argon2id
 
 
@@ -25,7 +25,7 @@ class GatewaySettings(HardeningSettings):
     # Roomy for JSON, so an over-long document is refused as QUERY_TOO_COMPLEX by
     # GATEWAY_MAX_QUERY_CHARS rather than cut off as a body; uploads have their own limit.
     max_body_bytes: int = Field(4 * 1_048_576, gt=0)
-    database_url: str = "sqlite:///./data/gateway.db"
+    database_file = "gateway.db"
     calendar_url: str = "http://127.0.0.1:5001"
     diary_url: str = "http://127.0.0.1:5002"
 
@@ -74,20 +74,22 @@ class GatewaySettings(HardeningSettings):
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
 
-    @model_validator(mode="after")
-    def _refuse_unsafe_secrets(self) -> Self:
-        """Refuse a development or short JWT secret, or weak hashing, outside development."""
+    def unsafe_settings(self) -> list[str]:
+        """Also a development or short JWT secret, or weak hashing, in production."""
+        problems = super().unsafe_settings()
+        if self.environment != "production":
+            return problems
         secret = self.jwt_secret.get_secret_value()
-        if self.environment not in ("development", "test") and (
-            secret == DEV_JWT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH
-        ):
-            raise ValueError(
-                "GATEWAY_JWT_SECRET must be set to a random secret of "
-                f"{MIN_PRODUCTION_SECRET_LENGTH}+ characters outside development"
+        if secret == DEV_JWT_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+            problems.append(
+                "GATEWAY_JWT_SECRET must be a random secret of "
+                f"{MIN_PRODUCTION_SECRET_LENGTH}+ characters in production"
             )
-        if self.environment == "production" and (
-            self.password_memory_kib < MIN_PRODUCTION_PASSWORD_MEMORY_KIB
-            or self.password_time_cost < 2
-        ):
-            raise ValueError("GATEWAY_PASSWORD_* is below the argon2id floor for production")
-        return self
+        if self.password_memory_kib < MIN_PRODUCTION_PASSWORD_MEMORY_KIB:
+            problems.append(
+                f"GATEWAY_PASSWORD_MEMORY_KIB must be at least {MIN_PRODUCTION_PASSWORD_MEMORY_KIB}"
+                " in production (argon2id floor)"
+            )
+        if self.password_time_cost < 2:
+            problems.append("GATEWAY_PASSWORD_TIME_COST must be at least 2 in production")
+        return problems

@@ -27,7 +27,7 @@ SDL_PATH = SCHEMA_DIR / "schema.graphql"
 
 def gateway_sdl() -> str:
     """The gateway's schema in SDL, as the running gateway serves it."""
-    return build_schema(GatewaySettings()).as_str().rstrip("\n") + "\n"
+    return build_schema(GatewaySettings(environment="test")).as_str().rstrip("\n") + "\n"
 
 
 def _openapi(build: Callable[[], dict[str, object]]) -> str:
@@ -36,12 +36,12 @@ def _openapi(build: Callable[[], dict[str, object]]) -> str:
 
 def calendar_openapi() -> str:
     """The calendar service's OpenAPI document (building the app touches no database)."""
-    return _openapi(lambda: create_calendar_app(CalendarSettings()).openapi())
+    return _openapi(lambda: create_calendar_app(CalendarSettings(environment="test")).openapi())
 
 
 def diary_openapi() -> str:
     """The diary service's OpenAPI document."""
-    return _openapi(lambda: create_diary_app(DiarySettings()).openapi())
+    return _openapi(lambda: create_diary_app(DiarySettings(environment="test")).openapi())
 
 
 def render_all() -> dict[Path, str]:

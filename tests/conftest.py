@@ -16,6 +16,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# Settings built in-process read this; processes the tests start get their own environment.
+os.environ["FC_ENVIRONMENT"] = "test"
+
 TEST_DB = os.environ.get("FC_TEST_DB", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
     "FC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

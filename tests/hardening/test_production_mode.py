@@ -1,14 +1,19 @@
-"""With FC_ENVIRONMENT=production the schema is not introspectable and errors give no hints."""
+"""Production is the default; it refuses development secrets, introspection and error hints."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fc_common.settings import CommonSettings
 from graph_gateway.settings import GatewaySettings
+from tests.e2e.live import REPO_ROOT
 from tests.hardening.in_process import gateway
 
 
@@ -51,3 +56,38 @@ async def test_field_suggestions_only_outside_production(
     message = response.json()["errors"][0]["message"]
     assert "evnts" in message
     assert ("Did you mean" in message) is hinted
+
+
+@pytest.mark.parametrize(
+    ("module", "named"),
+    [
+        ("calendar_svc", ["FC_INTERNAL_TOKEN"]),
+        ("diary_svc", ["FC_INTERNAL_TOKEN"]),
+        ("graph_gateway", ["FC_INTERNAL_TOKEN", "GATEWAY_JWT_SECRET"]),
+    ],
+)
+def test_a_process_without_any_environment_is_production_and_refuses_dev_secrets(
+    tmp_path: Path, module: str, named: list[str]
+) -> None:
+    """No FC_ENVIRONMENT, no secrets: every unsafe setting named at once, exit 2, no traceback."""
+    bare = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=tmp_path,
+        env=bare,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "refusing to start" in done.stderr
+    for variable in named:
+        assert f"  - {variable} must be a random secret" in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before touching any data
+
+
+def test_production_is_the_default_environment() -> None:
+    assert CommonSettings.model_fields["environment"].default == "production"
+    assert GatewaySettings.model_fields["environment"].default == "production"
