@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from scripts.demo_data import SEOUL, TAGS, demo_entries, demo_events
+from scripts.seed import demo_months
 from tests.e2e.conftest import DatabaseSet
 from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, SETTINGS_PREFIXES, free_port
 
@@ -37,6 +38,7 @@ class RunAll:
     graphiql_url: str = ""
     token: str = ""
     child_pids: list[int] = field(default_factory=list)
+    pending: queue.Queue[str | None] | None = field(default=None, repr=False)
 
     def take(self, line: str) -> None:
         """Record a printed line and what it announces (a child's pid, the URL, the token)."""
@@ -49,7 +51,13 @@ class RunAll:
             self.token = found.group(1)
 
     def output(self) -> str:
-        """Everything printed so far."""
+        """Everything printed so far (reading what is waiting first)."""
+        while self.pending is not None and not self.pending.empty():
+            line = self.pending.get_nowait()
+            if line is None:
+                self.pending.put(None)  # the end stays visible to `run_all`'s final drain
+                break
+            self.take(line)
         return "\n".join(self.lines)
 
 
@@ -74,7 +82,7 @@ def run_all(env: dict[str, str], *, until_banner: bool = True) -> Iterator[RunAl
     assert popen.stdout is not None
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_reader, args=(popen.stdout, lines), daemon=True).start()
-    run = RunAll(popen)
+    run = RunAll(popen, pending=lines)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while until_banner and not run.token:
@@ -166,15 +174,20 @@ def test_make_run_serves_seeds_once_and_stops_on_a_signal(
         if attempt == 2:
             assert "0 tags, 0 events, 0 diary entries created" in run.output()
 
-    month = datetime.now(SEOUL).date().replace(day=1)
-    expected = (len(list(demo_events(month))), len(list(demo_entries(month))), len(TAGS))
+    months = demo_months(datetime.now(SEOUL).date())
+    expected = (
+        sum(len(list(demo_events(month))) for month in months),
+        sum(len(list(demo_entries(month))) for month in months),
+        len(TAGS),
+    )
     assert seen == [expected, expected]
 
 
-def test_make_run_stops_everything_when_a_process_cannot_start(
+def test_make_run_names_the_holder_of_a_taken_port_and_starts_nothing(
     tmp_path: Path, make_databases: DatabaseSet
 ) -> None:
-    """The gateway's port is taken: the script says so, stops the services and exits 1."""
+    """The gateway's port is taken (by this test): the script says by whom, starts nothing,
+    prints no banner and exits 1."""
     ports = free_ports()
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", ports["GATEWAY_PORT"]))
@@ -182,6 +195,8 @@ def test_make_run_stops_everything_when_a_process_cannot_start(
         with run_all(run_env(tmp_path, make_databases("busy"), ports), until_banner=False) as run:
             run.popen.wait(timeout=START_TIMEOUT_S)
     assert run.popen.returncode == 1, run.output()
-    assert "graph_gateway exited" in run.output()
-    assert len(run.child_pids) == 3
-    assert [pid for pid in run.child_pids if alive(pid)] == []
+    holder = f"port {ports['GATEWAY_PORT']} (gateway) is taken by pid {os.getpid()} ("
+    assert holder in run.output(), run.output()
+    assert "GATEWAY_PORT" in run.output()
+    assert "Fortune Compass is running" not in run.output()
+    assert run.child_pids == []

@@ -1,0 +1,69 @@
+"""Is a TCP port free to listen on, and if not, which process holds it (from Linux's `/proc`)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+PROC = Path("/proc")
+_LISTEN = "0A"  # the TCP state column of /proc/net/tcp
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could bind `host:port` now (with SO_REUSEADDR, as uvicorn binds)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The socket inodes listening on `port`, over IPv4 and IPv6."""
+    inodes: set[str] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (PROC / "net" / table).read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == _LISTEN and int(local.rsplit(":", 1)[1], 16) == port:
+                inodes.add(inode)
+    return inodes
+
+
+def port_holder(port: int) -> str:
+    """Who listens on `port`: `pid 123 (python -m http.server)`, or why that cannot be told."""
+    inodes = _listening_inodes(port)
+    if not inodes:
+        return "an unknown process (nothing listens, yet the port cannot be bound)"
+    targets = {f"socket:[{inode}]" for inode in inodes}
+    for process in PROC.iterdir():
+        if not process.name.isdigit():
+            continue
+        try:
+            fds = list((process / "fd").iterdir())
+        except OSError:
+            continue  # gone, or another user's
+        for fd in fds:
+            try:
+                if str(fd.readlink()) in targets:
+                    return f"pid {process.name} ({_command(process)})"
+            except OSError:
+                continue
+    return "a process of another user (its pid is not visible)"
+
+
+def _command(process: Path) -> str:
+    """A process's command line, shortened for one log line."""
+    try:
+        raw = (process / "cmdline").read_bytes()
+    except OSError:
+        return "?"
+    command = raw.replace(b"\0", b" ").decode("utf-8", errors="replace").strip()
+    return command if len(command) <= 120 else command[:117] + "..."
