@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
+# The README's examples show this month; the demo has it too, so they work as written in any month.
+README_MONTH = date(2026, 11, 1)
 
 TAGS = {
     "work": ("업무 Work", "#2563EB"),

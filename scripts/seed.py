@@ -19,7 +19,7 @@ import httpx
 
 from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
-from scripts.demo_data import SEOUL, TAGS, at, demo_entries, demo_events
+from scripts.demo_data import README_MONTH, SEOUL, TAGS, at, demo_entries, demo_events
 
 DEMO_NAME = "데모 Demo"
 PAGE = 100
@@ -180,15 +180,21 @@ def ensure_entries(client: GraphQL, first: date, tag_ids: Mapping[str, str]) -> 
 
 
 def seed(graphql_url: str, *, month: date | None = None, timeout: float = 30.0) -> SeedReport:
-    """Seed the demo account and `month` (default: this month in Seoul); idempotent."""
-    first = (month or datetime.now(SEOUL).date()).replace(day=1)
+    """Seed the demo account with `month` (default: this month in Seoul) and the README's month;
+    idempotent."""
+    months = demo_months(month or datetime.now(SEOUL).date())
     with httpx.Client(timeout=timeout) as http:
         client = GraphQL(http, graphql_url)
         token = log_in_or_sign_up(client)
         tag_ids, created_tags = ensure_tags(client)
-        created_events = ensure_events(client, first, tag_ids)
-        created_entries = ensure_entries(client, first, tag_ids)
+        created_events = sum(ensure_events(client, first, tag_ids) for first in months)
+        created_entries = sum(ensure_entries(client, first, tag_ids) for first in months)
     return SeedReport(DEMO_EMAIL, token, created_tags, created_events, created_entries)
+
+
+def demo_months(month: date) -> list[date]:
+    """The first days of the months the demo holds: `month`'s and the README's."""
+    return sorted({month.replace(day=1), README_MONTH})
 
 
 def default_graphql_url() -> str:

@@ -1,0 +1,51 @@
+"""Every GraphQL example in the README runs as written on the demo data, in any month."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from graphql import OperationDefinitionNode, parse, print_ast
+
+from scripts.seed import seed
+from tests.e2e.live import REPO_ROOT, GraphQLClient, LiveStack
+
+README = REPO_ROOT / "README.md"
+
+
+def readme_operations() -> list[tuple[str | None, str]]:
+    """(name, document) of each operation in the README's graphql blocks, in reading order."""
+    text = README.read_text(encoding="utf-8")
+    operations = []
+    for block in re.findall(r"```graphql\n(.*?)```", text, flags=re.DOTALL):
+        for definition in parse(block).definitions:
+            assert isinstance(definition, OperationDefinitionNode)
+            name = definition.name.value if definition.name else None
+            operations.append((name, print_ast(definition)))
+    return operations
+
+
+async def test_every_readme_example_runs_on_the_demo_data(
+    live_stack: LiveStack, graphql: GraphQLClient
+) -> None:
+    report = await asyncio.to_thread(seed, live_stack.graphql_url)
+    operations = readme_operations()
+    assert [name for name, _ in operations] == [None, "Month", "Events", "Plan", "Add"]
+
+    results: dict[str | None, dict[str, Any]] = {}
+    for name, document in operations:
+        # The README's instructions: the token of the demo login, Plan's tag id for Add.
+        token = None if name is None else report.token
+        variables = {"tagId": results["Plan"]["tag"]["id"]} if name == "Add" else None
+        results[name] = (await graphql.execute(document, variables, token=token)).ok()
+
+    assert results[None]["signUp"]["user"]["displayName"] == "민지"
+    days = results["Month"]["days"]
+    assert len(days) == 30
+    assert sum(len(day["events"]) for day in days) > 10
+    assert sum(len(day["diaryEntries"]) for day in days) > 5
+    assert results["Events"]["events"]["totalCount"] > 10
+    added = results["Add"]
+    assert added["createEvent"]["tags"] == [{"name": "산책 Walk"}]
+    assert "한강 러닝 · River run" in [e["title"] for e in added["createDiaryEntry"]["events"]]
