@@ -43,7 +43,8 @@ def configure_logging(settings: CommonSettings, *, service: str) -> None:
         _redact,
     ]
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer()
+        # `str`, not structlog's `repr` fallback: a path or a UUID is logged as its text.
+        structlog.processors.JSONRenderer(default=str)
         if settings.json_logs
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
@@ -83,6 +84,9 @@ def configure_logging(settings: CommonSettings, *, service: str) -> None:
     root.setLevel(settings.log_level.upper())
     # uvicorn's own access log is replaced by our request line, which carries the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs each upstream call at INFO; the gateway's request line already counts and times
+    # them (`upstream`), so that would be a second line per call. Its warnings still show.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True

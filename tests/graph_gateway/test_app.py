@@ -20,7 +20,13 @@ async def test_health_and_readiness_report_each_service(gateway: Gateway) -> Non
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "calendar": "ok", "diary": "ok"},
+        "checks": {
+            "database": "ok",
+            "calendar": "ok",
+            "diary": "ok",
+            "calendar_breaker": "ok",
+            "diary_breaker": "ok",
+        },
     }
 
 
@@ -38,8 +44,59 @@ async def test_readiness_names_the_service_that_is_down(
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "degraded",
-        "checks": {"database": "ok", "calendar": "ok", "diary": "down"},
+        "checks": {
+            "database": "ok",
+            "calendar": "ok",
+            "diary": "down",
+            "calendar_breaker": "ok",
+            "diary_breaker": "ok",
+        },
     }
+
+
+class Outage(httpx.AsyncBaseTransport):
+    """The real transport to a service, refusing every connection while `down`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_readiness_shows_an_open_breaker_and_a_ready_service_is_used_at_once(
+    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> None:
+    outages: list[Outage] = []
+
+    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        outages.append(Outage(inner))
+        return outages[-1]
+
+    entries = "{ diaryEntries { totalCount } }"
+    async with running_gateway(
+        gateway_settings, make_database_url, tmp_path, wrap_diary=wrap
+    ) as gateway:
+        token = await gateway.sign_up()
+        outages[0].down = True
+        for _ in range(gateway_settings.breaker_failure_threshold):
+            body = await gateway.post(entries, token=token)
+            assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        down = (await gateway.http.get("/health/ready")).json()
+        assert (down["status"], down["checks"]["diary"]) == ("degraded", "down")
+        assert down["checks"]["diary_breaker"] == "down"
+
+        outages[0].down = False  # back, long before the breaker's cool-down (10 s) is over
+        up = (await gateway.http.get("/health/ready")).json()
+        assert (up["status"], up["checks"]["diary"], up["checks"]["diary_breaker"]) == (
+            "ok",
+            "ok",
+            "ok",
+        )
+        assert await gateway.ok(entries, token=token) == {"diaryEntries": {"totalCount": 0}}
 
 
 async def test_cors_allows_only_the_configured_origins(gateway: Gateway) -> None:

@@ -66,15 +66,25 @@ def test_failed_probe_reopens_for_a_new_cool_down() -> None:
         breaker.acquire()
 
 
-def test_a_ready_probe_closes_a_half_open_breaker_only() -> None:
+def test_a_ready_probe_closes_an_open_breaker_at_once() -> None:
+    """What readiness reports as up is used at once: no waiting out the cool-down."""
     clock = FakeClock()
     breaker = CircuitBreaker("diary", failure_threshold=1, reset_timeout_s=5, clock=clock)
     breaker.record_failure()
-    breaker.probe_succeeded(0.01)
-    assert breaker.state is BreakerState.OPEN  # still cooling down
-    clock.now += 5
+    assert (breaker.state, breaker.health()) == (BreakerState.OPEN, "down")
     breaker.probe_succeeded(0.01)
     assert (breaker.state, breaker.health()) == (BreakerState.CLOSED, "ok")
+    breaker.acquire()  # calls go through again
+
+
+def test_a_ready_probe_leaves_a_call_probing_a_half_open_breaker_alone() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker("diary", failure_threshold=1, reset_timeout_s=5, clock=clock)
+    breaker.record_failure()
+    clock.now += 5
+    breaker.acquire()  # a real call is the probe now; its own outcome decides
+    breaker.probe_succeeded(0.01)
+    assert breaker.state is BreakerState.HALF_OPEN
 
 
 def test_slow_answers_report_degraded() -> None:
