@@ -52,6 +52,9 @@ async def test_one_line_per_request_names_operation_user_and_upstream_calls(
     # The request id crossed to both services and came back in their own lines.
     assert [r["path"] for r in request_lines(hardening_stack.calendar, request_id)] == ["/events"]
     assert request_lines(hardening_stack.diary, request_id)[0]["path"] == "/entries/by-date-range"
+    # One line per request in each process: the HTTP client's own line per call is gone.
+    for process in hardening_stack.processes:
+        assert len(request_lines(process, request_id)) == 1, request_lines(process, request_id)
 
 
 async def test_an_unsane_request_id_is_replaced(client: GraphQLClient) -> None:
