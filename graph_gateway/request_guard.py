@@ -31,7 +31,8 @@ from strawberry.extensions import SchemaExtension
 
 from graph_gateway.errors import GatewayError
 from graph_gateway.rate_limit import RateLimitedError, RateLimiter
-from graph_gateway.resilience import request_deadline, tracking_upstream_calls
+from graph_gateway.resilience import request_deadline
+from graph_gateway.upstream_stats import tracking_upstream_calls
 
 SIGN_IN_FIELDS = frozenset({"logIn", "signUp"})
 

@@ -5,7 +5,7 @@
 - `RetryPolicy`: jittered exponential backoff, used only for idempotent reads.
 - `request_deadline()` / `remaining_budget()`: one deadline per GraphQL request, kept in a
   contextvar, so no upstream timeout outlives the request that asked for it.
-- `UpstreamStats`: how many calls each service got during a request, and how long they took.
+Each attempt is counted in the request's `UpstreamStats` (`graph_gateway/upstream_stats.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
 import httpx
 import structlog
+
+from graph_gateway.upstream_stats import record_upstream_call
 
 log = structlog.get_logger("graph_gateway.resilience")
 
@@ -191,55 +193,6 @@ def bounded_timeout(timeout: httpx.Timeout, *, clock: Clock = time.monotonic) ->
         write=cap(timeout.write),
         pool=cap(timeout.pool),
     )
-
-
-@dataclass(slots=True)
-class ServiceCalls:
-    """Calls made to one service during one request."""
-
-    count: int = 0
-    total_ms: float = 0.0
-
-
-@dataclass(slots=True)
-class UpstreamStats:
-    """Upstream calls made by one request, per service, for its log line."""
-
-    services: dict[str, ServiceCalls] = field(default_factory=dict)
-
-    def record(self, service: str, elapsed_s: float) -> None:
-        """Count one call (each attempt counts) and its duration."""
-        calls = self.services.setdefault(service, ServiceCalls())
-        calls.count += 1
-        calls.total_ms += elapsed_s * 1000
-
-    def as_log_fact(self) -> dict[str, dict[str, float]]:
-        """`{"calendar": {"count": 2, "total_ms": 12.3}, ...}`."""
-        return {
-            name: {"count": calls.count, "total_ms": round(calls.total_ms, 2)}
-            for name, calls in self.services.items()
-        }
-
-
-_stats_var: ContextVar[UpstreamStats | None] = ContextVar("fc_upstream_stats", default=None)
-
-
-@contextmanager
-def tracking_upstream_calls() -> Iterator[UpstreamStats]:
-    """Collect the upstream calls made inside (one request) into a fresh `UpstreamStats`."""
-    stats = UpstreamStats()
-    token = _stats_var.set(stats)
-    try:
-        yield stats
-    finally:
-        _stats_var.reset(token)
-
-
-def record_upstream_call(service: str, elapsed_s: float) -> None:
-    """Add a call to the current request's stats, if one is being tracked."""
-    stats = _stats_var.get()
-    if stats is not None:
-        stats.record(service, elapsed_s)
 
 
 # Statuses that say "the service (or what is in front of it) is unwell", worth a retry of a read.

@@ -16,8 +16,8 @@ from graph_gateway.resilience import (
     bounded_timeout,
     call_with_resilience,
     request_deadline,
-    tracking_upstream_calls,
 )
+from graph_gateway.upstream_stats import tracking_upstream_calls
 
 
 class FakeClock:
