@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from anyio import to_thread
@@ -16,6 +17,11 @@ from graph_gateway.accounts.tokens import Tokens
 from graph_gateway.errors import BadUserInputError, UnauthenticatedError
 
 MIN_PASSWORD_LENGTH = 8
+# How long an account found to exist is believed without asking the database again: the check
+# runs for every authenticated request, and a database round trip each time cost more CPU than
+# the rest of an `event(id)` request. Deleting an account must call `Accounts.forget`.
+ACCOUNT_CONFIRMED_TTL_S = 5.0
+MAX_CONFIRMED_ACCOUNTS = 10_000
 MAX_PASSWORD_LENGTH = 128
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is not our business.
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
@@ -71,6 +77,7 @@ class Accounts:
         self.db = db
         self.passwords = passwords
         self.tokens = tokens
+        self._confirmed: dict[int, float] = {}  # user id → when it was last found (monotonic)
 
     async def sign_up(self, *, email: str, password: str, display_name: str | None) -> SignedIn:
         """Create an account and sign it in; a taken email is BAD_USER_INPUT on `email`."""
@@ -117,8 +124,22 @@ class Accounts:
         return await to_thread.run_sync(self._get_user, user_id)
 
     async def user_exists(self, user_id: int) -> bool:
-        """Whether an account with this id exists."""
-        return await self.get_user(user_id) is not None
+        """Whether an account with this id exists (a found one is believed for a few seconds)."""
+        now = time.monotonic()
+        found_at = self._confirmed.get(user_id)
+        if found_at is not None and now - found_at < ACCOUNT_CONFIRMED_TTL_S:
+            return True
+        if await self.get_user(user_id) is None:
+            self.forget(user_id)
+            return False
+        if len(self._confirmed) >= MAX_CONFIRMED_ACCOUNTS:
+            self._confirmed.clear()
+        self._confirmed[user_id] = now
+        return True
+
+    def forget(self, user_id: int) -> None:
+        """Stop believing an account exists (call when it is deleted)."""
+        self._confirmed.pop(user_id, None)
 
     def _get_user(self, user_id: int) -> User | None:
         with self.db.read() as session:
