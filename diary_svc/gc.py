@@ -20,6 +20,7 @@ from diary_svc.settings import DiarySettings
 from diary_svc.thumbnails import derived_keys
 from fc_common.db import Database, create_db_engine
 from fc_common.logging import configure_logging
+from fc_common.settings import load_settings
 
 log = structlog.get_logger("diary.gc")
 
@@ -75,7 +76,7 @@ def _remove_stale_files(folder: Path, *, older_than: dt.datetime) -> int:
 
 def main() -> None:
     """Sweep the store the environment's settings name, once."""
-    settings = DiarySettings()
+    settings = load_settings(DiarySettings, service="diary_svc gc")
     configure_logging(settings, service="diary_svc")
     db = Database(create_db_engine(settings.database_url))
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from calendar_svc.settings import CalendarSettings
 from diary_svc.settings import DiarySettings
 from fc_common.migrations import upgrade_to_head
+from fc_common.settings import load_settings
 from graph_gateway.settings import GatewaySettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +31,19 @@ class Migratable:
 
 TARGETS = (
     Migratable(
-        "calendar", ROOT / "calendar_svc" / "migrations", lambda: CalendarSettings().database_url
+        "calendar",
+        ROOT / "calendar_svc" / "migrations",
+        lambda: load_settings(CalendarSettings, service="calendar_svc").database_url,
     ),
-    Migratable("diary", ROOT / "diary_svc" / "migrations", lambda: DiarySettings().database_url),
+    Migratable(
+        "diary",
+        ROOT / "diary_svc" / "migrations",
+        lambda: load_settings(DiarySettings, service="diary_svc").database_url,
+    ),
     Migratable(
         "gateway",
         ROOT / "graph_gateway" / "accounts" / "migrations",
-        lambda: GatewaySettings().database_url,
+        lambda: load_settings(GatewaySettings, service="graph_gateway").database_url,
     ),
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from fc_common.settings import load_settings
 from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
 from scripts.demo_data import README_MONTH, SEOUL, TAGS, at, demo_entries, demo_events
@@ -199,7 +200,7 @@ def demo_months(month: date) -> list[date]:
 
 def default_graphql_url() -> str:
     """Where the gateway listens according to the environment (`GATEWAY_HOST`/`GATEWAY_PORT`)."""
-    settings = GatewaySettings()
+    settings = load_settings(GatewaySettings, service="seed")
     return f"http://{settings.host}:{settings.port}/graphql"
 
 
