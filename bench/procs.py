@@ -110,6 +110,10 @@ def _common_env(config: SystemConfig, log_level: str) -> dict[str, str]:
             "FC_LOG_FORMAT": "json",
             "FC_DATA_DIR": str(config.workdir),
             "PYTHONUNBUFFERED": "1",
+            # Off unless a run turns them on: the defaults (9100-9102) would collide.
+            "CALENDAR_METRICS_PORT": "0",
+            "DIARY_METRICS_PORT": "0",
+            "GATEWAY_METRICS_PORT": "0",
         }
     )
     return env

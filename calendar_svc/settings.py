@@ -14,4 +14,5 @@ class CalendarSettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="CALENDAR_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5001, ge=0, le=65535)
+    metrics_port: int = Field(9101, ge=0, le=65535)
     database_url: str = "sqlite:///./data/calendar.db"

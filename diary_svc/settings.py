@@ -17,6 +17,7 @@ class DiarySettings(CommonSettings):
     model_config = SettingsConfigDict(env_prefix="DIARY_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5002, ge=0, le=65535)
+    metrics_port: int = Field(9102, ge=0, le=65535)
     database_url: str = "sqlite:///./data/diary.db"
 
     # Unset: `images/` under FC_DATA_DIR (so `./data/images/` by default); see `image_root`.

@@ -20,6 +20,9 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
+from fc_common.sql_metrics import time_statements
+from fc_common.tracing import instrument_engine
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -53,7 +56,15 @@ def normalize_url(database_url: str) -> URL:
 
 
 def create_db_engine(database_url: str) -> Engine:
-    """Build an engine; SQLite files get their folder created and the server pragmas."""
+    """Build an engine with its statements timed (and traced, when tracing is configured)."""
+    engine = _create_engine(database_url)
+    time_statements(engine)
+    instrument_engine(engine)
+    return engine
+
+
+def _create_engine(database_url: str) -> Engine:
+    """An engine; SQLite files get their folder created and the server pragmas."""
     url = normalize_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

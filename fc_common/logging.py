@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from fc_common.settings import CommonSettings
+from fc_common.tracing import add_trace_ids, tracing_configured
 
 EventDict = MutableMapping[str, Any]
 
@@ -42,6 +43,8 @@ def configure_logging(settings: CommonSettings, *, service: str) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _redact,
     ]
+    if tracing_configured():
+        shared.append(add_trace_ids)
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if settings.json_logs

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -13,8 +14,11 @@ from fc_common.body_limit import BodyLimitMiddleware
 from fc_common.db import Database
 from fc_common.errors import install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
+from fc_common.metrics import MetricsMiddleware, ScrapeCollector
 from fc_common.request_context import RequestContextMiddleware
+from fc_common.scrape_metrics import database_collector, disk_collector, readiness_collector
 from fc_common.settings import CommonSettings
+from fc_common.tracing import instrument_app
 
 HEALTH_PATHS = frozenset({"/health", "/health/ready"})
 
@@ -28,13 +32,15 @@ def install_common(
     critical_checks: Collection[str] | None = None,
     upload_limit: int | None = None,
     upload_path_prefix: str | re.Pattern[str] = "",
+    scrape_collectors: Callable[[], list[ScrapeCollector]] | None = None,
 ) -> None:
     """Add the shared middleware, error handlers and health routes to an app.
 
     `critical_checks` names the readiness checks whose failure makes the process unready (503);
     by default all of them. Bodies are capped at `settings.max_body_bytes`, except multipart
     requests under `upload_path_prefix` (or whose path fully matches it, when it is a pattern),
-    which may carry up to `upload_limit` bytes.
+    which may carry up to `upload_limit` bytes. `scrape_collectors` adds the app's own
+    scrape-time metrics to the shared ones (readiness, database, disk).
     """
     app.state.internal_token = settings.internal_token.get_secret_value().encode()
     install_error_handlers(app)
@@ -55,6 +61,17 @@ def install_common(
     app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
     # Added last, so it is outermost: even a refused body gets a request id and a log line.
     app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
+
+    def make_collectors(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
+        return [
+            readiness_collector(readiness, loop),
+            database_collector(app.state.db),
+            disk_collector(settings.data_dir),
+            *(scrape_collectors() if scrape_collectors is not None else ()),
+        ]
+
+    app.add_middleware(MetricsMiddleware, make_collectors=make_collectors)
+    instrument_app(app)
     app.include_router(health_router(service, readiness, critical=critical_checks))
 
 

@@ -31,6 +31,8 @@ class CommonSettings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535)
     data_dir: Path = Field(Path("./data"), validation_alias="FC_DATA_DIR")
     max_body_bytes: int = Field(1_048_576, gt=0)
+    # Prometheus `/metrics` on its own port (0: off); each package sets its default.
+    metrics_port: int = Field(0, ge=0, le=65535)
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Self:

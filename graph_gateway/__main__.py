@@ -12,7 +12,7 @@ def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
     settings = GatewaySettings()
     configure_logging(settings, service="graph_gateway")
-    serve(create_app(settings), settings)
+    serve(create_app(settings), settings, service="graph_gateway")
 
 
 if __name__ == "__main__":
