@@ -9,6 +9,7 @@ so a request pays for no span machinery at all (the bench measures what is left:
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, MutableMapping
 from typing import Any
@@ -23,8 +24,12 @@ from fc_common import __version__
 EXCLUDED_URLS = "/health,/health/ready"
 
 
+@functools.cache
 def tracing_configured() -> bool:
-    """Whether this process exports traces (an OTLP endpoint is set and the SDK is not off)."""
+    """Whether this process exports traces (an OTLP endpoint is set and the SDK is not off).
+
+    Read once: the environment a process starts with configures it.
+    """
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
     if os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() == "none":

@@ -64,6 +64,9 @@ class GatewaySettings(HardeningSettings):
     # Unset: the project's own node_modules/.
     node_modules_dir: Path | None = None
 
+    # Where `make backup` records its last success (read for the backup-age metric).
+    backup_root: Path = Field(Path("./backups"), validation_alias="FC_BACKUP_ROOT")
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

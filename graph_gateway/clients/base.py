@@ -25,6 +25,7 @@ from graph_gateway.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
 )
+from graph_gateway.observability.upstream import observed_call
 from graph_gateway.resilience import (
     CircuitBreaker,
     CircuitOpenError,
@@ -96,19 +97,23 @@ class Upstream:
         content = orjson.dumps(body) if body is not None else None
         is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
         try:
-            response = await call_with_resilience(
-                lambda timeout: self.http.request(
-                    method,
-                    path,
-                    content=content,
-                    files=files,
-                    params=params,
-                    headers=headers,
-                    timeout=timeout,
+            response = await observed_call(
+                self.name,
+                path,
+                call_with_resilience(
+                    lambda timeout: self.http.request(
+                        method,
+                        path,
+                        content=content,
+                        files=files,
+                        params=params,
+                        headers=headers,
+                        timeout=timeout,
+                    ),
+                    breaker=self.breaker,
+                    upstream_timeout=self.http.timeout,
+                    retry=self.retry if is_read else None,
                 ),
-                breaker=self.breaker,
-                upstream_timeout=self.http.timeout,
-                retry=self.retry if is_read else None,
             )
         except CircuitOpenError as exc:
             raise ServiceUnavailableError(self.name) from exc
