@@ -20,7 +20,6 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
-from fc_common.sql_metrics import time_statements
 from fc_common.tracing import instrument_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -56,9 +55,8 @@ def normalize_url(database_url: str) -> URL:
 
 
 def create_db_engine(database_url: str) -> Engine:
-    """Build an engine with its statements timed (and traced, when tracing is configured)."""
+    """Build an engine (its statements traced, when tracing is configured)."""
     engine = _create_engine(database_url)
-    time_statements(engine)
     instrument_engine(engine)
     return engine
 

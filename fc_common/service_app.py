@@ -18,6 +18,7 @@ from fc_common.metrics import MetricsMiddleware, ScrapeCollector
 from fc_common.request_context import RequestContextMiddleware
 from fc_common.scrape_metrics import database_collector, disk_collector, readiness_collector
 from fc_common.settings import CommonSettings
+from fc_common.sql_metrics import time_statements
 from fc_common.tracing import instrument_app
 
 HEALTH_PATHS = frozenset({"/health", "/health/ready"})
@@ -63,6 +64,7 @@ def install_common(
     app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
 
     def make_collectors(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
+        time_statements(app.state.db.engine)
         return [
             readiness_collector(readiness, loop),
             database_collector(app.state.db),
@@ -70,7 +72,9 @@ def install_common(
             *(scrape_collectors() if scrape_collectors is not None else ()),
         ]
 
-    app.add_middleware(MetricsMiddleware, make_collectors=make_collectors)
+    # Metrics off (port 0) means none collected, not just none served: no per-request cost.
+    if settings.metrics_port:
+        app.add_middleware(MetricsMiddleware, make_collectors=make_collectors)
     instrument_app(app)
     app.include_router(health_router(service, readiness, critical=critical_checks))
 

@@ -20,13 +20,17 @@ STATEMENT_DURATION = Histogram(
     buckets=STATEMENT_BUCKETS,
 )
 
+_TABLES = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.IGNORECASE)
+# `name AS (`, or `name(col, …) AS (`: the names a WITH clause defines.
+_CTE_NAMES = re.compile(
+    r"(\w+)\"?\s*(?:\([^)]*\))?\s+AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(", re.IGNORECASE
+)
 _TABLE_AFTER = {
-    "SELECT": re.compile(r"\bFROM\s+\(?\s*\"?(\w+)", re.IGNORECASE),
     "INSERT": re.compile(r"\bINTO\s+\"?(\w+)", re.IGNORECASE),
     "UPDATE": re.compile(r"^\s*UPDATE\s+\"?(\w+)", re.IGNORECASE),
     "DELETE": re.compile(r"\bFROM\s+\"?(\w+)", re.IGNORECASE),
 }
-_KEPT_VERBS = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", "WITH"})
+_KEPT_VERBS = frozenset({"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"})
 _names: dict[str, str] = {}
 
 
@@ -39,6 +43,8 @@ def statement_name(sql: str) -> str:
     pattern = _TABLE_AFTER.get(verb)
     if verb in _KEPT_VERBS:
         name = verb
+    elif verb in ("SELECT", "WITH"):
+        name = _read_name(sql)
     elif pattern is None:
         name = "OTHER"  # one label for whatever else, so the series stay few
     else:
@@ -47,6 +53,13 @@ def statement_name(sql: str) -> str:
     if len(_names) < MAX_REMEMBERED:
         _names[sql] = name
     return name
+
+
+def _read_name(sql: str) -> str:
+    """`SELECT <first real table>`: common table expressions and `VALUES` lists skipped."""
+    skipped = {name.lower() for name in _CTE_NAMES.findall(sql)} | {"values"}
+    tables = [t.lower() for t in _TABLES.findall(sql) if t.lower() not in skipped]
+    return f"SELECT {tables[0]}" if tables else "SELECT"
 
 
 def time_statements(engine: Engine) -> None:

@@ -48,7 +48,8 @@ def schema_extensions(
     and their errors are already in final form. Observability is outermost: its timings hold
     everything else, and the errors it counts are final."""
     first, then = guard_extensions(settings, rate_limiter)
-    return [observability_extension(), *first, ErrorCodesExtension, *then]
+    observability = observability_extension(metrics=settings.metrics_port != 0)
+    return [*observability, *first, ErrorCodesExtension, *then]
 
 
 def build_schema(

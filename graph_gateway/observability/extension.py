@@ -120,7 +120,9 @@ class ObservabilityExtension(SchemaExtension):
         return "unknown", "unknown"
 
 
-def observability_extension() -> Callable[[], ObservabilityExtension]:
-    """A per-request factory; with tracing configured, each operation also gets its spans."""
+def observability_extension(*, metrics: bool) -> list[Callable[[], ObservabilityExtension]]:
+    """The extension's per-request factory, if metrics or tracing are on (else none at all)."""
     tracer = trace.get_tracer("graph_gateway") if tracing_configured() else None
-    return lambda: ObservabilityExtension(tracer)
+    if not metrics and tracer is None:
+        return []
+    return [lambda: ObservabilityExtension(tracer)]
