@@ -74,9 +74,18 @@ def instrument_engine(engine: Engine) -> None:
     """A span per SQL statement on this engine."""
     if not tracing_configured():
         return
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+    from opentelemetry.metrics import get_meter
 
-    SQLAlchemyInstrumentor().instrument(engine=engine, enable_commenter=False)
+    # `SQLAlchemyInstrumentor().instrument(engine=…)` instruments only the first engine of a
+    # process (it is a singleton); each process here has several (migrations, then its own).
+    EngineTracer(  # type: ignore[no-untyped-call]
+        trace.get_tracer("opentelemetry.instrumentation.sqlalchemy"),
+        engine,
+        get_meter("opentelemetry.instrumentation.sqlalchemy").create_up_down_counter(
+            "db.client.connections.usage"
+        ),
+    )
 
 
 def instrument_http_client(client: httpx.AsyncClient) -> None:
