@@ -22,6 +22,11 @@ from scripts.status_probe import Probe, Samples, probe_all, targets_from_environ
 
 EXIT_CODES = {"ok": 0, "degraded": 1, "down": 2}
 REQUESTS = "http_server_request_duration_seconds_count"
+RATE_LABELS = {
+    "requests_per_s": "requests/s",
+    "errors_5xx_per_s": "5xx/s",
+    "graphql_errors_per_s": "GraphQL errors/s",
+}
 
 
 def overall(probes: list[Probe]) -> str:
@@ -138,9 +143,8 @@ def render(summary: dict[str, Any]) -> str:
         if sizes:
             lines.append("            " + ", ".join(sizes))
         if process["rates"]:
-            lines.append(
-                "            " + ", ".join(f"{k} {v}" for k, v in process["rates"].items())
-            )
+            rates = ", ".join(f"{RATE_LABELS[k]} {v}" for k, v in process["rates"].items())
+            lines.append(f"            {rates}")
         if process["metrics_error"]:
             lines.append(f"            metrics: {process['metrics_error']}")
     return "\n".join(lines)
