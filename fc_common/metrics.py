@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
 from prometheus_client import (
     REGISTRY,
     Gauge,
@@ -30,7 +31,7 @@ from prometheus_client import (
 )
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from fc_common import __version__
 
@@ -66,70 +67,52 @@ class _Collected(Collector):
         return ()
 
 
-class MetricsMiddleware:
-    """Time every HTTP request by its route template, and own the app's scrape collectors.
+class HttpMetrics:
+    """Times every request by its route template (a `RequestObserver` of the request context)."""
 
-    The collectors are registered when the lifespan has started (so what they read exists) and
-    removed when it ends; `make_collectors` gets the app's event loop, for those that must run
-    a coroutine there.
-    """
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        make_collectors: Callable[[asyncio.AbstractEventLoop], list[ScrapeCollector]],
-    ) -> None:
-        self.app = app
-        self.make_collectors = make_collectors
-        self._registered: list[_Collected] = []
+    def __init__(self) -> None:
         # Children by label values: `.labels()` costs a lock and a tuple check per call.
         self._children: dict[tuple[str, str, int], Any] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self.app(scope, receive, self._lifespan_send(send))
-            return
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = 500
-        started = time.perf_counter()
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+    def started(self) -> None:
+        """Count the request in flight."""
         ACTIVE_REQUESTS.inc()
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            ACTIVE_REQUESTS.dec()
-            route = scope.get("route")
-            key = (scope["method"], getattr(route, "path", UNMATCHED_ROUTE), status)
-            child = self._children.get(key)
-            if child is None:
-                method = key[0] if key[0] in KNOWN_METHODS else "_OTHER"
-                child = REQUEST_DURATION.labels(method, key[1], str(status))
-                self._children[key] = child
-            child.observe(time.perf_counter() - started)
 
-    def _lifespan_send(self, send: Send) -> Send:
-        async def lifespan_send(message: Message) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                loop = asyncio.get_running_loop()
-                for collect in self.make_collectors(loop):
-                    collector = _Collected(collect)
-                    REGISTRY.register(collector)
-                    self._registered.append(collector)
-            elif message["type"].startswith("lifespan.shutdown"):
-                while self._registered:
-                    REGISTRY.unregister(self._registered.pop())
-            await send(message)
+    def finished(self, scope: Scope, status: int, seconds: float) -> None:
+        """Observe its duration under its method, route template and status."""
+        ACTIVE_REQUESTS.dec()
+        route = scope.get("route")
+        key = (scope["method"], getattr(route, "path", UNMATCHED_ROUTE), status)
+        child = self._children.get(key)
+        if child is None:
+            method = key[0] if key[0] in KNOWN_METHODS else "_OTHER"
+            child = REQUEST_DURATION.labels(method, key[1], str(status))
+            self._children[key] = child
+        child.observe(seconds)
 
-        return lifespan_send
+
+def collect_while_running(
+    app: FastAPI, make_collectors: Callable[[asyncio.AbstractEventLoop], list[ScrapeCollector]]
+) -> None:
+    """Register the app's scrape collectors once its lifespan has started; remove them after.
+
+    `make_collectors` gets the app's event loop, for collectors that must run a coroutine there.
+    """
+    lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def collecting(app: FastAPI) -> AsyncIterator[Any]:
+        async with lifespan(app) as state:
+            registered = [_Collected(c) for c in make_collectors(asyncio.get_running_loop())]
+            for collector in registered:
+                REGISTRY.register(collector)
+            try:
+                yield state
+            finally:
+                for collector in registered:
+                    REGISTRY.unregister(collector)
+
+    app.router.lifespan_context = collecting
 
 
 def start_metrics_server(*, service: str, host: str, port: int) -> Callable[[], None]:

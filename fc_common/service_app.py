@@ -14,7 +14,7 @@ from fc_common.body_limit import BodyLimitMiddleware
 from fc_common.db import Database
 from fc_common.errors import install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
-from fc_common.metrics import MetricsMiddleware, ScrapeCollector
+from fc_common.metrics import HttpMetrics, ScrapeCollector, collect_while_running
 from fc_common.request_context import RequestContextMiddleware
 from fc_common.scrape_metrics import database_collector, disk_collector, readiness_collector
 from fc_common.settings import CommonSettings
@@ -60,8 +60,15 @@ def install_common(
         return settings.max_body_bytes
 
     app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
-    # Added last, so it is outermost: even a refused body gets a request id and a log line.
-    app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
+    # Metrics off (port 0) means none collected, not just none served: no per-request cost.
+    metrics_on = settings.metrics_port != 0
+    # Added last, so it is outermost: even a refused body gets a request id, a log line and
+    # its place in the request metrics.
+    app.add_middleware(
+        RequestContextMiddleware,
+        skip_log_paths=HEALTH_PATHS,
+        observer=HttpMetrics() if metrics_on else None,
+    )
 
     def make_collectors(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
         time_statements(app.state.db.engine)
@@ -72,9 +79,8 @@ def install_common(
             *(scrape_collectors() if scrape_collectors is not None else ()),
         ]
 
-    # Metrics off (port 0) means none collected, not just none served: no per-request cost.
-    if settings.metrics_port:
-        app.add_middleware(MetricsMiddleware, make_collectors=make_collectors)
+    if metrics_on:
+        collect_while_running(app, make_collectors)
     instrument_app(app)
     app.include_router(health_router(service, readiness, critical=critical_checks))
 

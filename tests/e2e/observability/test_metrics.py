@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from scripts.status_probe import Samples, parse_metrics, total
-from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import GraphQLClient, LiveStack, graphql_client, running_stack, sign_up
+from tests.e2e.live import GraphQLClient, LiveStack, graphql_client, sign_up
 from tests.e2e.observability.month import month_view, seed_month
 from tests.e2e.observability.prometheus import prometheus_config, running_prometheus
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def stack(
-    tmp_path_factory: pytest.TempPathFactory, make_databases: DatabaseSet
-) -> Iterator[LiveStack]:
-    """A stack of its own: these tests count series and stop a service."""
-    with running_stack(tmp_path_factory.mktemp("metrics"), make_databases("metrics")) as stack:
-        yield stack
 
 
 @pytest.fixture

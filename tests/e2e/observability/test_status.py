@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import REPO_ROOT, LiveStack, running_stack
+from tests.e2e.live import REPO_ROOT, LiveStack
 
 pytestmark = pytest.mark.e2e
 
@@ -20,15 +18,6 @@ PROCESS_KEYS = {
     "database_bytes", "image_store_bytes", "disk_free_bytes", "rates", "metrics_url",
     "metrics_error",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def stack(
-    tmp_path_factory: pytest.TempPathFactory, make_databases: DatabaseSet
-) -> Iterator[LiveStack]:
-    """A stack of its own: the tests stop its processes one by one."""
-    with running_stack(tmp_path_factory.mktemp("status"), make_databases("status")) as stack:
-        yield stack
 
 
 def status(stack: LiveStack, *args: str) -> subprocess.CompletedProcess[str]:
