@@ -167,6 +167,7 @@ def stack_env(
             "FC_LOG_FORMAT": "json",
             "FC_LOG_LEVEL": "INFO",
             "FC_DATA_DIR": str(workdir / "data"),
+            "FC_BACKUP_ROOT": str(workdir / "backups"),
             "FC_INTERNAL_TOKEN": secrets.token_urlsafe(32),
             "FC_SHUTDOWN_TIMEOUT_S": "5",
             "CALENDAR_PORT": str(ports["calendar"]),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -136,6 +138,21 @@ def test_prometheus_scrapes_the_stack_and_fires_process_down(
         assert {alert["metric"]["job"] for alert in firing} == {"calendar"}
         # The gateway notices too: its readiness check of the calendar is down (2).
         assert prometheus.wait_for('fc_readiness_status{job="gateway", check="calendar"} == 2')
+
+
+def test_the_backup_age_gauge_reads_the_last_success_record(stack: LiveStack) -> None:
+    name = "fc_backup_last_success_timestamp_seconds"
+    assert name not in scrape(stack.gateway.metrics_url)  # no backup yet: no sample
+    root = Path(stack.env["FC_BACKUP_ROOT"])
+    root.mkdir(parents=True, exist_ok=True)
+    record = {"finished_at": "2026-11-30T03:00:00Z", "backup_dir": str(root / "x")}
+    (root / "last-success.json").write_text(json.dumps(record))
+    assert (
+        total(scrape(stack.gateway.metrics_url), name)
+        == datetime(2026, 11, 30, 3, tzinfo=UTC).timestamp()
+    )
+    (root / "last-success.json").write_text("{not json")
+    assert name not in scrape(stack.gateway.metrics_url)
 
 
 async def test_invented_operation_names_share_one_series_past_the_cap(
