@@ -23,8 +23,6 @@ from typing import Literal
 import httpx
 import structlog
 
-from graph_gateway.observability.metrics import UPSTREAM_RETRIES
-
 log = structlog.get_logger("graph_gateway.resilience")
 
 Clock = Callable[[], float]
@@ -294,7 +292,6 @@ async def call_with_resilience(
                 return response
             await response.aclose()
         assert retry is not None
-        UPSTREAM_RETRIES.labels(breaker.service).inc()
         pause = retry.delay(attempt)
         remaining = remaining_budget()
         if remaining is not None and remaining <= pause:

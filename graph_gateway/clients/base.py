@@ -25,7 +25,7 @@ from graph_gateway.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
 )
-from graph_gateway.observability.upstream import observed_call
+from graph_gateway.observability.upstream import observed_call, retry_pause
 from graph_gateway.resilience import (
     CircuitBreaker,
     CircuitOpenError,
@@ -77,6 +77,7 @@ class Upstream:
         self._internal_token = internal_token
         self.breaker = breaker or CircuitBreaker(name)
         self.retry = retry
+        self._retry_pause = retry_pause(name)
 
     async def call(
         self,
@@ -113,6 +114,7 @@ class Upstream:
                     breaker=self.breaker,
                     upstream_timeout=self.http.timeout,
                     retry=self.retry if is_read else None,
+                    sleep=self._retry_pause,
                 ),
             )
         except CircuitOpenError as exc:

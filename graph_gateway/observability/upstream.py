@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
-from graph_gateway.observability.metrics import UPSTREAM_DURATION, route_template
+from graph_gateway.observability.metrics import (
+    UPSTREAM_DURATION,
+    UPSTREAM_RETRIES,
+    route_template,
+)
 from graph_gateway.resilience import CircuitOpenError, DeadlineExceededError
 
 # The `status` label of a call that got no answer.
@@ -34,3 +39,18 @@ async def observed_call(service: str, path: str, call: Awaitable[httpx.Response]
         UPSTREAM_DURATION.labels(service, route_template(path), status).observe(
             time.perf_counter() - started
         )
+
+
+def retry_pause(service: str) -> Callable[[float], Awaitable[None]]:
+    """The pause before retrying a read to `service`, counted on `fc_upstream_retries_total`.
+
+    `call_with_resilience` sleeps exactly once before each retry it makes (a retry the deadline
+    cuts short never sleeps), so counting the pauses counts the retries.
+    """
+    retries = UPSTREAM_RETRIES.labels(service)
+
+    async def pause(seconds: float) -> None:
+        retries.inc()
+        await asyncio.sleep(seconds)
+
+    return pause
