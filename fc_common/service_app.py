@@ -70,7 +70,8 @@ def install_common(
         observer=HttpMetrics() if metrics_on else None,
     )
 
-    def make_collectors(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
+    def start_collecting(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
+        """Time the database's statements and list the scrape collectors (it is open now)."""
         time_statements(app.state.db.engine)
         return [
             readiness_collector(readiness, loop),
@@ -80,7 +81,7 @@ def install_common(
         ]
 
     if metrics_on:
-        collect_while_running(app, make_collectors)
+        collect_while_running(app, start_collecting)
     instrument_app(app)
     app.include_router(health_router(service, readiness, critical=critical_checks))
 
