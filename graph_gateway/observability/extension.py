@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode
 from opentelemetry import trace
+from prometheus_client import Histogram
 from strawberry.extensions import SchemaExtension
 
 from fc_common.tracing import tracing_configured
@@ -28,6 +29,20 @@ from graph_gateway.observability.metrics import (
 )
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+_NO_SPAN: AbstractContextManager[None] = nullcontext()
+# Labelled children by (metric, *values): `.labels()` takes a lock and checks every call.
+_children: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Histogram, *values: str) -> Any:
+    """The metric's child for these label values (all bounded, so the cache is too)."""
+    key = (metric, *values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
+
 _LIMITS = frozenset({"depth", "aliases", "cost", "tokens", "document_size"})
 
 
@@ -41,10 +56,7 @@ class ObservabilityExtension(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         """Time the whole operation and label it once its document is known."""
         started = time.perf_counter()
-        with ExitStack() as spans:
-            span = None
-            if self.tracer is not None:
-                span = spans.enter_context(self.tracer.start_as_current_span("graphql.operation"))
+        with self._span("graphql.operation") as span:
             try:
                 yield
             except GraphQLError as exc:
@@ -60,37 +72,38 @@ class ObservabilityExtension(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         """Time parsing (cached documents make it nearly free)."""
-        with self._phase("parse"):
+        started = time.perf_counter()
+        with self._span("graphql.parse"):
             yield
+        self.phases["parse"] = time.perf_counter() - started
 
     def on_validate(self) -> Iterator[None]:
         """Time validation, query limits included."""
-        with self._phase("validate"):
+        started = time.perf_counter()
+        with self._span("graphql.validate"):
             yield
+        self.phases["validate"] = time.perf_counter() - started
 
     def on_execute(self) -> Iterator[None]:
         """Time execution: resolvers, loaders and upstream calls."""
-        with self._phase("execute"):
-            yield
-
-    @contextmanager
-    def _phase(self, phase: str) -> Iterator[None]:
         started = time.perf_counter()
-        with ExitStack() as spans:
-            if self.tracer is not None:
-                spans.enter_context(self.tracer.start_as_current_span(f"graphql.{phase}"))
-            try:
-                yield
-            finally:
-                self.phases[phase] = time.perf_counter() - started
+        with self._span("graphql.execute"):
+            yield
+        self.phases["execute"] = time.perf_counter() - started
+
+    def _span(self, name: str) -> AbstractContextManager[trace.Span | None]:
+        """A current span named `name`, or nothing (cheaply) when not tracing."""
+        if self.tracer is None:
+            return _NO_SPAN
+        return self.tracer.start_as_current_span(name)
 
     def _record(
         self, started: float, outcome: str, errors: list[GraphQLError], span: trace.Span | None
     ) -> None:
         name, kind = self._operation()
-        OPERATION_DURATION.labels(name, kind, outcome).observe(time.perf_counter() - started)
+        _child(OPERATION_DURATION, name, kind, outcome).observe(time.perf_counter() - started)
         for phase, seconds in self.phases.items():
-            PHASE_DURATION.labels(phase, name).observe(seconds)
+            _child(PHASE_DURATION, phase, name).observe(seconds)
         for error in errors:
             extensions: dict[str, Any] = error.extensions or {}
             code = str(extensions.get("code", "INTERNAL_SERVER_ERROR"))
