@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: help venv node browser wrk run test test-sqlite test-postgres check lint format types \
+.PHONY: help venv node browser wrk prometheus status run test test-sqlite test-postgres check lint format types \
         schema schema-check migrate seed bench gc clean
 
 help: ## List the targets
@@ -36,10 +36,16 @@ wrk: ## Install Debian's wrk for the bench and its tests (once per machine)
 # process started any other way without FC_ENVIRONMENT is production.
 run migrate seed gc: export FC_ENVIRONMENT ?= development
 
+prometheus: ## Install Debian's prometheus (promtool, and the e2e test's server) once per machine
+	@bash scripts/install-prometheus.sh
+
+status: venv ## Health monitor of the running system (STATUS_ARGS=--json / --watch); exit 0/1/2
+	@$(PY) -m scripts.status $(STATUS_ARGS)
+
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk prometheus ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -110,6 +110,10 @@ def _common_env(config: SystemConfig, log_level: str) -> dict[str, str]:
             "FC_LOG_FORMAT": "json",
             "FC_DATA_DIR": str(config.workdir),
             "PYTHONUNBUFFERED": "1",
+            # Off unless a run turns them on: the defaults (9100-9102) would collide.
+            "CALENDAR_METRICS_PORT": "0",
+            "DIARY_METRICS_PORT": "0",
+            "GATEWAY_METRICS_PORT": "0",
         }
     )
     return env
@@ -179,19 +183,44 @@ def running_system(
         deadline = time.monotonic() + READY_TIMEOUT_S
         for proc in started.values():
             _wait_ready(proc, deadline)
-        port = free_port()
-        gateway_env = {
-            **env,
-            "GATEWAY_PORT": str(port),
-            "GATEWAY_DATABASE_URL": config.database_url("gateway"),
-            "GATEWAY_CALENDAR_URL": started["calendar"].url,
-            "GATEWAY_DIARY_URL": started["diary"].url,
-            "GATEWAY_JWT_SECRET": config.jwt_secret,
-            **(extra_gateway_env or {}),
-        }
-        gateway = _start(
-            "gateway", "graph_gateway", gateway_env, port, logs / f"gateway-{stamp}.log"
+        gateway = stack.enter_context(
+            gateway_process(
+                config,
+                calendar=started["calendar"],
+                diary=started["diary"],
+                log_level=log_level,
+                name="gateway",
+                env=extra_gateway_env or {},
+            )
         )
-        stack.callback(_stop, gateway)
-        _wait_ready(gateway, time.monotonic() + READY_TIMEOUT_S)
         yield System(gateway=gateway, calendar=started["calendar"], diary=started["diary"])
+
+
+@contextmanager
+def gateway_process(
+    config: SystemConfig,
+    *,
+    calendar: ManagedProcess,
+    diary: ManagedProcess,
+    log_level: str,
+    name: str,
+    env: dict[str, str],
+) -> Iterator[ManagedProcess]:
+    """A gateway in front of these services, with `env` on top of the usual settings."""
+    port = free_port()
+    gateway_env = {
+        **_common_env(config, log_level),
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_DATABASE_URL": config.database_url("gateway"),
+        "GATEWAY_CALENDAR_URL": calendar.url,
+        "GATEWAY_DIARY_URL": diary.url,
+        "GATEWAY_JWT_SECRET": config.jwt_secret,
+        **env,
+    }
+    log_path = config.workdir / "logs" / f"{name}-{log_level.lower()}-{time.monotonic_ns()}.log"
+    gateway = _start(name, "graph_gateway", gateway_env, port, log_path)
+    try:
+        _wait_ready(gateway, time.monotonic() + READY_TIMEOUT_S)
+        yield gateway
+    finally:
+        _stop(gateway)

@@ -26,6 +26,7 @@ from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
 from bench.measure import Credentials, Plan, measure_operation
+from bench.metrics_cost import markdown_metrics_cost, measure_metrics_cost
 from bench.operations import Operation, build_operations
 from bench.procs import REPO_ROOT, System, SystemConfig, running_system
 from bench.profile import Profile, py_spy_path
@@ -57,6 +58,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated operation names to run")
     parser.add_argument(
         "--profile", action="store_true", help="sample the gateway with py-spy in an extra run"
+    )
+    parser.add_argument(
+        "--skip-metrics-cost",
+        action="store_true",
+        help="skip comparing gateways with metrics/tracing off and on (never run with --quick)",
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
@@ -189,6 +195,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     )
     log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
+    metrics_cost: list[dict[str, Any]] = []
     with _workdir(keep=args.keep_workdir) as tmp:
         config = SystemConfig(workdir=tmp)
         with running_system(
@@ -206,6 +213,15 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
                 results, profiles = _measure_phase(
                     system, config, dataset, operations, upstream, plan
                 )
+                if not args.skip_metrics_cost:
+                    metrics_cost = measure_metrics_cost(
+                        system,
+                        config,
+                        operations,
+                        user_id=dataset.user_id,
+                        gateway_env=GATEWAY_BENCH_ENV,
+                        plan=plan,
+                    )
     document = {
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
@@ -229,6 +245,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     }
     if args.profile:
         document["gateway_profiles"] = profiles
+    if metrics_cost:
+        document["metrics_cost"] = metrics_cost
     return document, results
 
 
@@ -267,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for name, target in document["targets"].items():
         print(f"{'MET    ' if target['met'] else 'NOT MET'} {name}: {target.get('figures', '')}")
+    if document.get("metrics_cost"):
+        print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
+        print(markdown_metrics_cost(document["metrics_cost"]))
     _print_profiles(document.get("gateway_profiles", {}))
     path = write_results(document, args.results_dir)
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path

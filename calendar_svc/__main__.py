@@ -13,7 +13,7 @@ def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
     settings = load_settings(CalendarSettings, service="calendar_svc")
     configure_logging(settings, service="calendar_svc")
-    serve(create_app(settings), settings)
+    serve(create_app(settings), settings, service="calendar_svc")
 
 
 if __name__ == "__main__":

@@ -15,3 +15,4 @@ class CalendarSettings(CommonSettings):
 
     port: int = Field(5001, ge=0, le=65535)
     database_file = "calendar.db"
+    metrics_port: int = Field(9101, ge=0, le=65535)

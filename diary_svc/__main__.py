@@ -13,7 +13,7 @@ def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
     settings = load_settings(DiarySettings, service="diary_svc")
     configure_logging(settings, service="diary_svc")
-    serve(create_app(settings), settings)
+    serve(create_app(settings), settings, service="diary_svc")
 
 
 if __name__ == "__main__":

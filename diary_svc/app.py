@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from diary_svc.gc import sweep
 from diary_svc.images import MULTIPART_OVERHEAD_BYTES, ImageShelf
+from diary_svc.metrics import image_store_collector
 from diary_svc.routes import entries, images, tags
 from diary_svc.settings import DiarySettings
 from fc_common import __version__
@@ -66,6 +67,7 @@ def create_app(settings: DiarySettings) -> FastAPI:
         readiness=readiness,
         upload_limit=settings.max_image_bytes + MULTIPART_OVERHEAD_BYTES,
         upload_path_prefix=UPLOAD_PATH,
+        scrape_collectors=lambda: [image_store_collector(app.state.images.store)],
     )
     app.include_router(entries.router)
     app.include_router(images.router)

@@ -21,6 +21,7 @@ from starlette.requests import Request
 
 from diary_svc import image_queries
 from diary_svc.imaging import ImageLimits, clean_image
+from diary_svc.metrics import IMAGE_BYTES_STORED, UPLOADS_REFUSED, refusal_reason
 from diary_svc.models import ImagePublic
 from diary_svc.settings import DiarySettings
 from diary_svc.storage import FileImageStore, ImageStore, UnknownKeyError
@@ -95,10 +96,13 @@ class ImageShelf:
                 request, field=UPLOAD_FIELD, limit=self.max_bytes, spool_dir=self.spool_dir
             ) as upload:
                 log.info("image received", entry_id=entry_id, byte_size=upload.byte_size)
-                return await anyio.to_thread.run_sync(
+                stored = await anyio.to_thread.run_sync(
                     self._clean_store_record, upload.path, db, owner_id, entry_id
                 )
-        except ServiceError:
+                IMAGE_BYTES_STORED.inc(stored.byte_size)
+                return stored
+        except ServiceError as exc:
+            UPLOADS_REFUSED.labels(refusal_reason(exc)).inc()
             # A refusal before the body is all read (missing entry, too big, malformed) still
             # reads the rest (bounded by the body limit), so a client still sending hears it.
             await drain(request)

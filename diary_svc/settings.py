@@ -17,6 +17,7 @@ class DiarySettings(CommonSettings):
 
     port: int = Field(5002, ge=0, le=65535)
     database_file = "diary.db"
+    metrics_port: int = Field(9102, ge=0, le=65535)
 
     # Unset: `images/` under FC_DATA_DIR (so `./data/images/` by default); see `image_root`.
     image_dir: Path | None = None

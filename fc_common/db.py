@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
+from fc_common.tracing import instrument_engine
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -53,7 +55,14 @@ def normalize_url(database_url: str) -> URL:
 
 
 def create_db_engine(database_url: str) -> Engine:
-    """Build an engine; SQLite files get their folder created and the server pragmas."""
+    """Build an engine (its statements traced, when tracing is configured)."""
+    engine = _create_engine(database_url)
+    instrument_engine(engine)
+    return engine
+
+
+def _create_engine(database_url: str) -> Engine:
+    """An engine; SQLite files get their folder created and the server pragmas."""
     url = normalize_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

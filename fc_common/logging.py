@@ -6,11 +6,13 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 import structlog
 
 from fc_common.settings import CommonSettings
+from fc_common.tracing import add_trace_ids, tracing_configured
 
 EventDict = MutableMapping[str, Any]
 
@@ -25,6 +27,18 @@ def _redact(_: Any, __: str, event_dict: EventDict) -> EventDict:
     for key in event_dict.keys() & _REDACTED_KEYS:
         event_dict[key] = "[redacted]"
     return event_dict
+
+
+def own_log_file(path: Path, service: str) -> Path:
+    """This process's own file: `{service}` in the path filled in, else the name inserted.
+
+    One `FC_LOG_FILE` is often set for all three processes; a rotating file is only safe with
+    one writer (another process would keep writing to the renamed file), so each gets its own:
+    `logs/fc.log` → `logs/fc.graph_gateway.log`.
+    """
+    if "{service}" in str(path):
+        return Path(str(path).replace("{service}", service))
+    return path.with_name(f"{path.stem}.{service}{path.suffix}")
 
 
 def configure_logging(settings: CommonSettings, *, service: str) -> None:
@@ -42,6 +56,8 @@ def configure_logging(settings: CommonSettings, *, service: str) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _redact,
     ]
+    if tracing_configured():
+        shared.append(add_trace_ids)
     renderer: structlog.types.Processor = (
         # `str`, not structlog's `repr` fallback: a path or a UUID is logged as its text.
         structlog.processors.JSONRenderer(default=str)
@@ -70,10 +86,11 @@ def configure_logging(settings: CommonSettings, *, service: str) -> None:
     )
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
     if settings.log_file is not None:
-        settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file = own_log_file(settings.log_file, service)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(
             logging.handlers.RotatingFileHandler(
-                settings.log_file, maxBytes=10_000_000, backupCount=5, encoding="utf-8"
+                log_file, maxBytes=10_000_000, backupCount=5, encoding="utf-8"
             )
         )
     root = logging.getLogger()

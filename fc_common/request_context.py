@@ -6,7 +6,7 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -27,6 +27,16 @@ SECURITY_HEADERS = {
 }
 
 
+class RequestObserver(Protocol):
+    """Told when each request starts and how it ended (the metrics, when they are on)."""
+
+    def started(self) -> None:
+        """A request has come in."""
+
+    def finished(self, scope: Scope, status: int, seconds: float) -> None:
+        """A request has been answered with `status` after `seconds`."""
+
+
 def current_request_id() -> str:
     """The id of the request being served ("-" outside one)."""
     return request_id_var.get()
@@ -42,9 +52,16 @@ def accept_request_id(value: str | None) -> str:
 class RequestContextMiddleware:
     """Give each request an id, log one line when it ends, and add security headers."""
 
-    def __init__(self, app: ASGIApp, *, skip_log_paths: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        skip_log_paths: frozenset[str] = frozenset(),
+        observer: RequestObserver | None = None,
+    ) -> None:
         self.app = app
         self.skip_log_paths = skip_log_paths
+        self.observer = observer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,6 +75,8 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["log_facts"] = facts
         status = 500
         started = time.perf_counter()
+        if self.observer is not None:
+            self.observer.started()
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
@@ -73,6 +92,8 @@ class RequestContextMiddleware:
             with structlog.contextvars.bound_contextvars(request_id=request_id):
                 await self.app(scope, receive, send_wrapper)
         finally:
+            if self.observer is not None:
+                self.observer.finished(scope, status, time.perf_counter() - started)
             if scope["path"] not in self.skip_log_paths:
                 client = scope.get("client")
                 # Outside the bound context by now: name the request id here, or the line that

@@ -9,18 +9,34 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
+from fc_common.metrics import start_metrics_server
 from fc_common.settings import CommonSettings
+from fc_common.tracing import configure_tracing
 
 
-def serve(app: FastAPI, settings: CommonSettings) -> None:
+def serve(app: FastAPI, settings: CommonSettings, *, service: str) -> None:
     """Serve until SIGINT/SIGTERM, then drain in-flight requests up to the shutdown deadline.
+
+    Metrics are served on `settings.metrics_port` meanwhile, and traces exported if configured.
 
     A drained shutdown is a success: exit 0. (uvicorn re-raises the stop signal once it has
     shut down; with the default handlers in place that would kill the process, exit -15.)
     """
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, _exit_cleanly)
+    stop_tracing = configure_tracing(service)
+    stop_metrics = start_metrics_server(
+        service=service, host=settings.host, port=settings.metrics_port
+    )
     tune_garbage_collector()
+    try:
+        _run(app, settings)
+    finally:
+        stop_metrics()
+        stop_tracing()  # flushes the spans still queued
+
+
+def _run(app: FastAPI, settings: CommonSettings) -> None:
     uvicorn.run(
         app,
         host=settings.host,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -13,8 +14,12 @@ from fc_common.body_limit import BodyLimitMiddleware
 from fc_common.db import Database
 from fc_common.errors import install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
+from fc_common.metrics import HttpMetrics, ScrapeCollector, collect_while_running
 from fc_common.request_context import RequestContextMiddleware
+from fc_common.scrape_metrics import database_collector, disk_collector, readiness_collector
 from fc_common.settings import CommonSettings
+from fc_common.sql_metrics import time_statements
+from fc_common.tracing import instrument_app
 
 HEALTH_PATHS = frozenset({"/health", "/health/ready"})
 
@@ -29,6 +34,7 @@ def install_common(
     upload_limit: int | None = None,
     upload_path_prefix: str | re.Pattern[str] = "",
     error_middleware: tuple[Any, dict[str, Any]] | None = None,
+    scrape_collectors: Callable[[], list[ScrapeCollector]] | None = None,
 ) -> None:
     """Add the shared middleware, error handlers and health routes to an app.
 
@@ -37,6 +43,8 @@ def install_common(
     requests under `upload_path_prefix` (or whose path fully matches it, when it is a pattern),
     which may carry up to `upload_limit` bytes. `error_middleware` (a class and its options) goes
     between the body limit and the request context: it sees every refusal, with a request id.
+    `scrape_collectors` adds the app's own scrape-time metrics to the shared ones (readiness,
+    database, disk).
     """
     app.state.internal_token = settings.internal_token.get_secret_value().encode()
     install_error_handlers(app)
@@ -58,8 +66,29 @@ def install_common(
     if error_middleware is not None:
         middleware_class, options = error_middleware
         app.add_middleware(middleware_class, **options)
-    # Added last, so it is outermost: even a refused body gets a request id and a log line.
-    app.add_middleware(RequestContextMiddleware, skip_log_paths=HEALTH_PATHS)
+    # Metrics off (port 0) means none collected, not just none served: no per-request cost.
+    metrics_on = settings.metrics_port != 0
+    # Added last, so it is outermost: even a refused body gets a request id, a log line and
+    # its place in the request metrics.
+    app.add_middleware(
+        RequestContextMiddleware,
+        skip_log_paths=HEALTH_PATHS,
+        observer=HttpMetrics() if metrics_on else None,
+    )
+
+    def start_collecting(loop: asyncio.AbstractEventLoop) -> list[ScrapeCollector]:
+        """Time the database's statements and list the scrape collectors (it is open now)."""
+        time_statements(app.state.db.engine)
+        return [
+            readiness_collector(readiness, loop),
+            database_collector(app.state.db),
+            disk_collector(settings.data_dir),
+            *(scrape_collectors() if scrape_collectors is not None else ()),
+        ]
+
+    if metrics_on:
+        collect_while_running(app, start_collecting)
+    instrument_app(app)
     app.include_router(health_router(service, readiness, critical=critical_checks))
 
 

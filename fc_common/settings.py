@@ -39,6 +39,8 @@ class CommonSettings(BaseSettings):
     # Unset: SQLite file `database_file` under FC_DATA_DIR, so FC_DATA_DIR moves all local data.
     database_url: str = ""
     database_file: ClassVar[str] = "data.db"
+    # Prometheus `/metrics` on its own port (0: off); each package sets its default.
+    metrics_port: int = Field(0, ge=0, le=65535)
 
     @model_validator(mode="after")
     def _complete_and_refuse_unsafe(self) -> Self:

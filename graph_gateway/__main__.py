@@ -13,7 +13,7 @@ def main() -> None:
     """Read the settings, configure logging and serve until stopped."""
     settings = load_settings(GatewaySettings, service="graph_gateway")
     configure_logging(settings, service="graph_gateway")
-    serve(create_app(settings), settings)
+    serve(create_app(settings), settings, service="graph_gateway")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from fc_common.db import Database, create_db_engine
 from fc_common.health import CheckStatus
 from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
+from fc_common.tracing import instrument_http_client
 from graph_gateway.accounts.auth import Accounts
 from graph_gateway.accounts.passwords import Passwords
 from graph_gateway.accounts.tokens import Tokens
@@ -31,6 +32,7 @@ from graph_gateway.graphql_body import GraphQLBodyMiddleware
 from graph_gateway.http import ASSETS_PATH, GRAPHQL_PATH, make_graphql_router
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.images import image_router
+from graph_gateway.observability.collectors import backup_collector, breaker_collector
 from graph_gateway.schema import build_schema
 from graph_gateway.settings import GatewaySettings
 
@@ -48,7 +50,7 @@ def _http_client(
         max_connections=settings.upstream_max_connections,
         max_keepalive_connections=settings.upstream_max_keepalive,
     )
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         base_url=base_url,
         transport=transport or AiohttpTransport(limits=limits),
         timeout=httpx.Timeout(
@@ -57,6 +59,8 @@ def _http_client(
         limits=limits,
         follow_redirects=False,
     )
+    instrument_http_client(client)
+    return client
 
 
 async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatus:
@@ -188,6 +192,10 @@ def create_app(
         upload_limit=settings.max_image_bytes + UPLOAD_FRAMING_BYTES,
         upload_path_prefix=re.compile(re.escape(GRAPHQL_PATH)),
         error_middleware=(GraphQLBodyMiddleware, {"prefix": GRAPHQL_PATH, "exclude": ASSETS_PATH}),
+        scrape_collectors=lambda: [
+            breaker_collector(lambda: (app.state.services.calendar, app.state.services.diary)),
+            backup_collector(settings.backup_root),
+        ],
     )
     # Outermost, so even a refused (413) or failed response carries the CORS headers.
     app.add_middleware(

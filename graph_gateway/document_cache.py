@@ -23,6 +23,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from graph_gateway.observability.metrics import DOCUMENT_CACHE
+
 DEFAULT_CAPACITY = 512
 
 
@@ -66,6 +68,7 @@ class DocumentCacheExtension(SchemaExtension):
         context = self.execution_context
         if context.query and context.graphql_document is None:
             document = self.cache.get(context.query)
+            DOCUMENT_CACHE.labels("miss" if document is None else "hit").inc()
             if document is not None:
                 context.graphql_document = document
                 self.known_valid = True

@@ -18,6 +18,7 @@ from fc_common.pagination import MAX_BATCH_SIZE
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
 from graph_gateway.clients.records import EntryRecord, EventRecord, PageRecord, TagRecord
+from graph_gateway.observability.loader_spans import traced_batch
 
 TimeRange = tuple[datetime, datetime]
 """`[start, end)` in UTC."""
@@ -37,37 +38,51 @@ class Loaders:
     @cached_property
     def tag(self) -> DataLoader[int, TagRecord | None]:
         """Tags by id (`tag(id:)`, `DiaryEntry.tags`)."""
-        return DataLoader(self._load_tags, max_batch_size=MAX_BATCH_SIZE)
+        return DataLoader(traced_batch("tags", self._load_tags), max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
     def event(self) -> DataLoader[int, EventRecord | None]:
         """Events by id (`event(id:)`)."""
-        return DataLoader(self._load_events, max_batch_size=MAX_BATCH_SIZE)
+        return DataLoader(traced_batch("events", self._load_events), max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
     def entry(self) -> DataLoader[int, EntryRecord | None]:
         """Diary entries by id (`diaryEntry(id:)`)."""
-        return DataLoader(self._load_entries, max_batch_size=MAX_BATCH_SIZE)
+        return DataLoader(
+            traced_batch("entries", self._load_entries), max_batch_size=MAX_BATCH_SIZE
+        )
 
     @cached_property
     def events_overlapping(self) -> DataLoader[TimeRange, list[EventRecord]]:
         """Events overlapping a UTC range (`Day.events`, `DiaryEntry.events`)."""
-        return DataLoader(self._calendar.events_overlapping, max_batch_size=MAX_LOOKUP_KEYS)
+        return DataLoader(
+            traced_batch("events_overlapping", self._calendar.events_overlapping),
+            max_batch_size=MAX_LOOKUP_KEYS,
+        )
 
     @cached_property
     def entries_in_dates(self) -> DataLoader[DateRange, list[EntryRecord]]:
         """Entries dated within a range (`Day.diaryEntries`, `Event.diaryEntries`)."""
-        return DataLoader(self._diary.entries_by_date_range, max_batch_size=MAX_LOOKUP_KEYS)
+        return DataLoader(
+            traced_batch("entries_by_date_range", self._diary.entries_by_date_range),
+            max_batch_size=MAX_LOOKUP_KEYS,
+        )
 
     @cached_property
     def events_by_tag(self) -> DataLoader[TagPageKey, PageRecord[EventRecord]]:
         """A page of a tag's events (`Tag.events`)."""
-        return DataLoader(self._calendar.events_by_tag, max_batch_size=MAX_LOOKUP_KEYS)
+        return DataLoader(
+            traced_batch("events_by_tag", self._calendar.events_by_tag),
+            max_batch_size=MAX_LOOKUP_KEYS,
+        )
 
     @cached_property
     def entries_by_tag(self) -> DataLoader[TagPageKey, PageRecord[EntryRecord]]:
         """A page of a tag's entries (`Tag.diaryEntries`)."""
-        return DataLoader(self._diary.entries_by_tag, max_batch_size=MAX_LOOKUP_KEYS)
+        return DataLoader(
+            traced_batch("entries_by_tag", self._diary.entries_by_tag),
+            max_batch_size=MAX_LOOKUP_KEYS,
+        )
 
     async def _load_tags(self, ids: Sequence[int]) -> list[TagRecord | None]:
         return await self._calendar.get_tags(ids)

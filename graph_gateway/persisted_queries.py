@@ -25,6 +25,8 @@ import orjson
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from graph_gateway.observability.metrics import PERSISTED_QUERIES
+
 PersistedQueryMode = Literal["off", "automatic", "allow_list"]
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -109,6 +111,7 @@ class PersistedQueryExtension(SchemaExtension):
             return
         if context.query is None:
             context.query = self.store.lookup(digest)
+            PERSISTED_QUERIES.labels("miss" if context.query is None else "hit").inc()
             if context.query is None:
                 if self.store.mode == "allow_list":
                     raise _refusal("PERSISTED_QUERY_NOT_IN_LIST", "This operation is not allowed")
@@ -123,6 +126,7 @@ class PersistedQueryExtension(SchemaExtension):
         result = context.result
         if getattr(result, "data", None) is not None:  # it parsed, validated and ran
             self.store.remember(digest, context.query)
+            PERSISTED_QUERIES.labels("registered").inc()
 
     def _requested_hash(self, extensions: Mapping[str, Any] | None) -> str | None:
         persisted = (extensions or {}).get("persistedQuery")

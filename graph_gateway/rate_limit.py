@@ -29,6 +29,8 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 
+from graph_gateway.observability.metrics import RATE_LIMIT_REFUSALS
+
 log = structlog.get_logger("fc.gateway.rate_limit")
 
 RATE_LIMITED = "RATE_LIMITED"
@@ -149,6 +151,7 @@ class RateLimiter:
         except Exception as exc:  # any storage failure: fail open, loudly
             log.warning("rate limit storage unavailable", error=type(exc).__name__)
             return
+        RATE_LIMIT_REFUSALS.labels(identifiers[0]).inc()
         raise RateLimitedError(max(1, math.ceil(stats.reset_time - time.time())))
 
     async def ping(self) -> bool:

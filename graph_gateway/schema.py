@@ -16,6 +16,7 @@ from graph_gateway.mutations.accounts import AccountMutations
 from graph_gateway.mutations.diary import DiaryMutations
 from graph_gateway.mutations.events import EventMutations
 from graph_gateway.mutations.tags import TagMutations
+from graph_gateway.observability.extension import observability_extension
 from graph_gateway.plain_fields import read_plain_fields_directly
 from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.settings import GatewaySettings
@@ -45,9 +46,11 @@ def schema_extensions(
     """Every schema extension, in order. Hooks exit in reverse order, so the error codes come
     early: they see every error the others add. Only the persisted-query lookup and the request
     guard precede them: a request they refuse (unknown hash, rate limit) must cost nothing else,
-    and their errors are already in final form."""
+    and their errors are already in final form. Observability is outermost: its timings hold
+    everything else, and the errors it counts are final."""
     first, then = guard_extensions(settings, rate_limiter)
-    return [*first, ErrorCodesExtension, *then]
+    observability = observability_extension(metrics=settings.metrics_port != 0)
+    return [*observability, *first, ErrorCodesExtension, *then]
 
 
 def build_schema(

@@ -22,6 +22,7 @@ class GatewaySettings(HardeningSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", populate_by_name=True, extra="ignore")
 
     port: int = Field(5000, ge=0, le=65535)
+    metrics_port: int = Field(9100, ge=0, le=65535)
     # Roomy for JSON, so an over-long document is refused as QUERY_TOO_COMPLEX by
     # GATEWAY_MAX_QUERY_CHARS rather than cut off as a body; uploads have their own limit.
     max_body_bytes: int = Field(4 * 1_048_576, gt=0)
@@ -62,6 +63,9 @@ class GatewaySettings(HardeningSettings):
     graphiql: bool = True
     # Unset: the project's own node_modules/.
     node_modules_dir: Path | None = None
+
+    # Where `make backup` records its last success (read for the backup-age metric).
+    backup_root: Path = Field(Path("./backups"), validation_alias="FC_BACKUP_ROOT")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

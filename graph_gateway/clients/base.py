@@ -25,6 +25,7 @@ from graph_gateway.errors import (
     PayloadTooLargeError,
     ServiceUnavailableError,
 )
+from graph_gateway.observability.upstream import observed_call, retry_pause
 from graph_gateway.resilience import (
     CircuitBreaker,
     CircuitOpenError,
@@ -76,6 +77,7 @@ class Upstream:
         self._internal_token = internal_token
         self.breaker = breaker or CircuitBreaker(name)
         self.retry = retry
+        self._retry_pause = retry_pause(name)
 
     async def call(
         self,
@@ -142,11 +144,16 @@ class Upstream:
     ) -> httpx.Response:
         """Send through the breaker within the deadline; failures become SERVICE_UNAVAILABLE."""
         try:
-            return await call_with_resilience(
-                send,
-                breaker=self.breaker,
-                upstream_timeout=self.http.timeout,
-                retry=self.retry if retried else None,
+            return await observed_call(
+                self.name,
+                path,
+                call_with_resilience(
+                    send,
+                    breaker=self.breaker,
+                    upstream_timeout=self.http.timeout,
+                    retry=self.retry if retried else None,
+                    sleep=self._retry_pause,
+                ),
             )
         except CircuitOpenError as exc:
             raise ServiceUnavailableError(self.name) from exc

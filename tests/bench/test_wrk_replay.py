@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import LoadShape, run_wrk, wrk_path
+from bench.local_server import serving
 from bench.operations import Call, write_request_file
 from bench.stats import BenchError
 
@@ -53,14 +54,8 @@ class _Recorder(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[_RecordingServer]:
     httpd = _RecordingServer()
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(httpd):
         yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 def _url(server: _RecordingServer) -> str:

@@ -53,6 +53,7 @@ class LiveProcess:
     module: str
     port: int
     log_path: Path
+    metrics_port: int = 0
     popen: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -60,6 +61,11 @@ class LiveProcess:
     def url(self) -> str:
         """Its base URL on loopback."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        """Its Prometheus endpoint on loopback."""
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     def start(self, env: Mapping[str, str]) -> None:
         """Launch the process with its output going to its log file."""
@@ -161,6 +167,7 @@ def stack_env(
             "FC_LOG_FORMAT": "json",
             "FC_LOG_LEVEL": "INFO",
             "FC_DATA_DIR": str(workdir / "data"),
+            "FC_BACKUP_ROOT": str(workdir / "backups"),
             "FC_INTERNAL_TOKEN": secrets.token_urlsafe(32),
             "FC_SHUTDOWN_TIMEOUT_S": "5",
             "CALENDAR_PORT": str(ports["calendar"]),
@@ -172,6 +179,10 @@ def stack_env(
             "GATEWAY_CALENDAR_URL": f"http://127.0.0.1:{ports['calendar']}",
             "GATEWAY_DIARY_URL": f"http://127.0.0.1:{ports['diary']}",
             "GATEWAY_JWT_SECRET": secrets.token_urlsafe(48),
+            # Metrics on free ports (never the 9100-9102 defaults, which parallel runs share).
+            "CALENDAR_METRICS_PORT": str(ports.get("calendar_metrics", 0)),
+            "DIARY_METRICS_PORT": str(ports.get("diary_metrics", 0)),
+            "GATEWAY_METRICS_PORT": str(ports.get("gateway_metrics", 0)),
             **FAST_PASSWORD_HASHING,
         }
     )
@@ -183,14 +194,18 @@ def start_stack(
 ) -> LiveStack:
     """Start the three processes on free ports and wait until each is ready."""
     workdir.mkdir(parents=True, exist_ok=True)
-    ports = {"calendar": free_port(), "diary": free_port(), "gateway": free_port()}
+    ports = {f"{name}{kind}": free_port() for name, _ in PROCESSES for kind in ("", "_metrics")}
     env = {**stack_env(workdir, database_urls, ports), **(extra_env or {})}
+    by_name = {
+        name: LiveProcess(
+            name, module, ports[name], workdir / f"{name}.log", ports[f"{name}_metrics"]
+        )
+        for name, module in PROCESSES
+    }
     stack = LiveStack(
-        calendar=LiveProcess(
-            "calendar", "calendar_svc", ports["calendar"], workdir / "calendar.log"
-        ),
-        diary=LiveProcess("diary", "diary_svc", ports["diary"], workdir / "diary.log"),
-        gateway=LiveProcess("gateway", "graph_gateway", ports["gateway"], workdir / "gateway.log"),
+        calendar=by_name["calendar"],
+        diary=by_name["diary"],
+        gateway=by_name["gateway"],
         workdir=workdir,
         env=env,
     )

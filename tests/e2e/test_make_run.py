@@ -111,6 +111,10 @@ def run_env(tmp_path: Path, databases: dict[str, str], ports: dict[str, int]) ->
             "DIARY_DATABASE_URL": databases["diary"],
             "GATEWAY_DATABASE_URL": databases["gateway"],
             "NO_COLOR": "1",
+            # Metrics off: the defaults (9100-9102) would collide with parallel runs.
+            "CALENDAR_METRICS_PORT": "0",
+            "DIARY_METRICS_PORT": "0",
+            "GATEWAY_METRICS_PORT": "0",
             **FAST_PASSWORD_HASHING,
         }
     )

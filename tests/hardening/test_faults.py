@@ -166,7 +166,8 @@ def second_gateway(stack: LiveStack, name: str, **env: str) -> LiveProcess:
     """Another gateway process on the stack's databases, with some settings changed."""
     port = free_port()
     process = LiveProcess(name, "graph_gateway", port, stack.workdir / f"{name}.log")
-    process.start({**stack.env, "GATEWAY_PORT": str(port), **env})
+    # Its metrics off: the stack's gateway already serves them on the port `stack.env` names.
+    process.start({**stack.env, "GATEWAY_PORT": str(port), "GATEWAY_METRICS_PORT": "0", **env})
     with httpx.Client(timeout=1.0) as http:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

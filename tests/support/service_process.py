@@ -28,6 +28,7 @@ def service_env(
         f"{env_prefix}HOST": "127.0.0.1",
         f"{env_prefix}PORT": str(port),
         f"{env_prefix}DATABASE_URL": database_url,
+        f"{env_prefix}METRICS_PORT": "0",  # the defaults (9100-9102) would collide in parallel
     }
 
 

@@ -1,0 +1,1 @@
+"""The gateway's metrics and spans: GraphQL operations and phases, upstream calls, breakers."""
