@@ -16,6 +16,7 @@ UNEXPRESSIBLE = (
     "unpaired surrogates",
     "end must not be before start",
     "Invalid cursor",  # an opaque string the schema cannot describe
+    "Idempotency-Key was used for a different request",  # an earlier write's key
 )
 HEADERS = headers_for()
 
