@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import DateTime, Table, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -131,5 +132,6 @@ class Database:
 def insert_or_ignore(session: Session, table: Table, values: dict[str, Any]) -> bool:
     """Insert a row unless its key exists (waiting for a concurrent inserter); whether it did."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    stmt = insert(table).values(**values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: an ORM session reports -1 rows for a Core insert on PostgreSQL.
+    return session.execute(stmt.returning(sa.literal(1))).first() is not None
