@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
 .PHONY: help venv node browser wrk run test test-sqlite test-postgres check lint format types \
-        schema schema-check migrate seed bench gc clean
+        schema schema-check migrate seed bench gc clean backup restore backup-verify fsck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,20 @@ bench: venv wrk ## Benchmark the gateway against the direct service calls (BENCH
 
 gc: venv ## Remove image files that no metadata row refers to
 	$(PY) -m diary_svc.gc
+
+backup: venv ## Online backup of all databases and images (BACKUP_DIR; BACKUP_ARGS=--verify)
+	$(PY) -m backup backup $(BACKUP_ARGS)
+
+restore: venv ## Restore BACKUP=<dir> into the configured data locations (the system must be stopped)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir>"; exit 2; }
+	$(PY) -m backup restore "$(BACKUP)"
+
+backup-verify: venv ## Restore BACKUP=<dir> into a temporary place and check it
+	@test -n "$(BACKUP)" || { echo "usage: make backup-verify BACKUP=<backup dir>"; exit 2; }
+	$(PY) -m backup verify "$(BACKUP)"
+
+fsck: venv ## Find dangling references across services (FSCK_ARGS=--repair to fix them)
+	$(PY) -m backup fsck $(FSCK_ARGS)
 
 clean: ## Remove the environments and local data
 	rm -rf $(VENV) $(TOOLS) node_modules data
