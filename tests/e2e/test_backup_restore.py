@@ -50,6 +50,7 @@ class Acked:
     entries: dict[str, float] = field(default_factory=dict)
     deleted_tags: dict[str, float] = field(default_factory=dict)
     images: dict[str, tuple[float, str, str]] = field(default_factory=dict)  # id: t, entry, sha
+    warmed_up: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def run_backup_cli(stack: LiveStack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -97,6 +98,8 @@ async def writer(
             doomed = tags.pop(0)
             (await graphql.execute(DELETE_TAG, {"id": doomed}, token=user.token)).ok()
             acked.deleted_tags[doomed] = time.time()
+        if min(len(acked.deleted_tags), len(acked.images)) >= WRITERS:
+            acked.warmed_up.set()
 
 
 def wipe(stack: LiveStack, urls: dict[str, str]) -> None:
@@ -131,9 +134,7 @@ async def test_backup_during_writes_restores_every_acknowledged_write(
                 for i in range(WRITERS)
             ]
             # Some of every kind of write is acknowledged before the backup starts.
-            async with asyncio.timeout(60):
-                while min(len(acked.deleted_tags), len(acked.images)) < WRITERS:
-                    await asyncio.sleep(0.1)
+            await asyncio.wait_for(acked.warmed_up.wait(), timeout=60)
             started = time.time()
             stack.env["BACKUP_DIR"] = str(backup_dir)
             taken = await asyncio.to_thread(run_backup_cli, stack, "backup")
