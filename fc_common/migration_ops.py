@@ -13,27 +13,35 @@ from alembic import op
 from fc_common.db import UTCDateTime
 
 
-def _sequence_state(bind: sa.Connection, sequence: str) -> tuple[int, bool]:
-    """A sequence's `last_value` and `is_called` (its name as PostgreSQL reported it)."""
+def _rebuilt_on_sqlite(table: str, *, autoincrement: bool) -> bool:
+    """On SQLite, rebuild `table` with or without AUTOINCREMENT; whether it was SQLite."""
+    if op.get_bind().dialect.name != "sqlite":
+        return False
+    kwargs = {"sqlite_autoincrement": autoincrement}
+    with op.batch_alter_table(table, recreate="always", table_kwargs=kwargs):
+        pass
+    return True
+
+
+def _sequence_of(table: str) -> tuple[str | None, int, bool]:
+    """The PostgreSQL sequence behind `table.id`, its `last_value` and `is_called`."""
+    bind = op.get_bind()
+    sequence = bind.execute(sa.text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar()
+    if sequence is None:
+        return None, 0, False
     query = f"SELECT last_value, is_called FROM {sequence}"  # noqa: S608 - not user input
     last, called = bind.execute(sa.text(query)).one()
-    return int(last), bool(called)
+    return str(sequence), int(last), bool(called)
 
 
 def never_reuse_ids(table: str) -> None:
     """Make `table.id` an AUTOINCREMENT rowid (SQLite) or an identity column (PostgreSQL)."""
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
-        ):
-            pass
+    if _rebuilt_on_sqlite(table, autoincrement=True):
         return
-    sequence = bind.execute(sa.text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar()
     highest = sa.select(sa.func.max(sa.column("id", sa.BigInteger))).select_from(sa.table(table))
-    start: int = bind.execute(highest).scalar() or 0
+    start: int = op.get_bind().execute(highest).scalar() or 0
+    sequence, last, called = _sequence_of(table)
     if sequence is not None:
-        last, called = _sequence_state(bind, sequence)
         start = max(start, last if called else last - 1)
         op.execute(f"ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT")
         op.execute(f"DROP SEQUENCE {sequence}")
@@ -45,15 +53,9 @@ def never_reuse_ids(table: str) -> None:
 
 def reuse_ids_again(table: str) -> None:
     """Undo `never_reuse_ids`: a plain rowid (SQLite) or a serial column (PostgreSQL)."""
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": False}
-        ):
-            pass
+    if _rebuilt_on_sqlite(table, autoincrement=False):
         return
-    sequence = bind.execute(sa.text(f"SELECT pg_get_serial_sequence('{table}', 'id')")).scalar()
-    last, _ = _sequence_state(bind, str(sequence))
+    _, last, _ = _sequence_of(table)
     op.execute(f"ALTER TABLE {table} ALTER COLUMN id DROP IDENTITY")
     op.execute(f"CREATE SEQUENCE {table}_id_seq OWNED BY {table}.id")
     op.execute(f"SELECT setval('{table}_id_seq', {max(last, 1)})")

@@ -22,6 +22,7 @@ from PIL import Image
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from fc_common.backup_state import last_backup_finished_at
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.e2e.conftest import DatabaseSet
 from tests.e2e.images.uploads import upload
@@ -136,12 +137,14 @@ async def test_backup_during_writes_restores_every_acknowledged_write(
             # Some of every kind of write is acknowledged before the backup starts.
             await asyncio.wait_for(acked.warmed_up.wait(), timeout=60)
             started = time.time()
-            stack.env["BACKUP_DIR"] = str(backup_dir)
+            stack.env.update(BACKUP_DIR=str(backup_dir), FC_BACKUP_ROOT=str(tmp_path / "backups"))
             taken = await asyncio.to_thread(run_backup_cli, stack, "backup")
             await asyncio.sleep(0.5)
             stop.set()
             await asyncio.gather(*tasks)
         assert taken.returncode == 0, taken.stderr
+        finished = last_backup_finished_at(tmp_path / "backups")
+        assert finished is not None and finished.timestamp() > started
         refused = run_backup_cli(stack, "restore", str(backup_dir))
         assert refused.returncode == 2 and "stop the system first" in refused.stderr
     assert any(t > started for t in acked.entries.values()), "writes went on during the backup"

@@ -12,16 +12,15 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from graph_gateway.errors import BadUserInputError
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.tag_sync import tidy_once
 from tests.conftest import TEST_DB, DatabaseUrlFactory
-from tests.graph_gateway.conftest import Gateway, error_codes, running_gateway
+from tests.graph_gateway.conftest import Gateway, error_codes
 from tests.graph_gateway.factories import make_entry, make_tag
-from tests.graph_gateway.test_tags import FailingDeletes
+from tests.graph_gateway.test_tags import failing_diary_deletes
 
 ROUNDS = 40 if TEST_DB == "sqlite" else 25
 CREATE_EVENT = (
@@ -98,15 +97,10 @@ async def test_a_deleted_tag_is_refused_by_the_diary_for_good(gateway: Gateway, 
 async def test_a_lost_diary_half_is_carried_over_by_the_tag_sync(
     gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
 ) -> None:
-    wrappers: list[FailingDeletes] = []
-
-    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-        wrappers.append(FailingDeletes(inner))
-        return wrappers[-1]
-
-    async with running_gateway(
-        gateway_settings, make_database_url, tmp_path, wrap_diary=wrap
-    ) as gateway:
+    async with failing_diary_deletes(gateway_settings, make_database_url, tmp_path) as (
+        gateway,
+        _,
+    ):
         token = await gateway.sign_up()
         tag = await make_tag(gateway, token)
         await make_entry(gateway, token, tagIds=[tag["id"]])
