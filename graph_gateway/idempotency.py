@@ -16,14 +16,17 @@ import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from anyio import to_thread
 from fastapi import Request, Response
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from graph_gateway.context import GatewayContext
+from graph_gateway.csrf import forces_preflight
 from graph_gateway.errors import GatewayError
 from graph_gateway.idempotency_store import IdempotencyStore
 
@@ -35,20 +38,33 @@ RETRYABLE_CODES = frozenset({"SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "RA
 POLL_S = 0.05
 
 
-async def _fingerprint(request: Request) -> tuple[str, bool]:
-    """A digest of what the request asks for, and whether it is a mutation."""
-    digest = hashlib.sha256()
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+async def _params(request: Request, digest: Any) -> Any:
+    """The request's GraphQL parameters (files hashed into `digest`); None if unreadable.
+
+    Anything unreadable, and a multipart request without the CSRF header, is left to the
+    GraphQL router, which refuses it before running anything.
+    """
+    try:
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return orjson.loads(await request.body() or b"{}")
+        if not forces_preflight(request.headers):
+            return None
         form = await request.form()
-        params = orjson.loads(str(form.get("operations") or "{}"))
         digest.update(str(form.get("map") or "").encode())
-        for name, value in sorted(form.multi_items()):
+        for name, value in sorted(form.multi_items(), key=lambda item: item[0]):
             if isinstance(value, UploadFile):
                 digest.update(name.encode())
                 digest.update(hashlib.sha256(await value.read()).digest())
                 await value.seek(0)
-    else:
-        params = orjson.loads(await request.body() or b"{}")
+        return orjson.loads(str(form.get("operations") or "{}"))
+    except (ValueError, KeyError, HTTPException):
+        return None
+
+
+async def _fingerprint(request: Request) -> tuple[str, bool]:
+    """A digest of what the request asks for, and whether it is a mutation."""
+    digest = hashlib.sha256()
+    params = await _params(request, digest)
     if not isinstance(params, dict):
         return "", False
     query, operation = params.get("query"), params.get("operationName")

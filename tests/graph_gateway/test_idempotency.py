@@ -11,6 +11,8 @@ import httpx
 from graph_gateway.settings import GatewaySettings
 from tests.conftest import DatabaseUrlFactory
 from tests.graph_gateway.conftest import Gateway, error_codes, running_gateway
+from tests.graph_gateway.test_images import PREFLIGHT, new_entry, upload
+from tests.image_factory import png_bytes
 
 CREATE_EVENT = (
     'mutation($t: String!) { createEvent(input: {title: $t, startsAt: "2026-03-10T10:00:00Z", '
@@ -153,3 +155,46 @@ async def test_the_gateway_retries_a_keyed_write_whose_answer_was_lost(
     # Every attempt's answer lost: the client sees the outage, its retry gets the one entry.
     assert codes == [["SERVICE_UNAVAILABLE"], []]
     assert total == 1
+
+
+async def test_a_keyed_request_that_is_not_json_is_refused_as_usual(
+    gateway: Gateway, token: str
+) -> None:
+    response = await gateway.http.post(
+        "/graphql",
+        content=b"{not json",
+        headers={
+            "authorization": f"Bearer {token}",
+            "idempotency-key": "k",
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json",
+        },
+    )
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+
+
+async def test_a_keyed_query_is_not_stored(gateway: Gateway, token: str) -> None:
+    headers = {"authorization": f"Bearer {token}", "idempotency-key": "q"}
+    first = await gateway.http.post("/graphql", json={"query": COUNT}, headers=headers)
+    await keyed(gateway, token, "other")
+    again = await gateway.http.post("/graphql", json={"query": COUNT}, headers=headers)
+    assert first.json()["data"]["events"]["totalCount"] == 0
+    assert again.json()["data"]["events"]["totalCount"] == 1
+    assert "idempotent-replayed" not in again.headers
+
+
+async def test_a_keyed_upload_replays_and_another_file_is_refused(
+    gateway: Gateway, token: str
+) -> None:
+    entry_id = await new_entry(gateway, token)
+    headers = {**PREFLIGHT, "idempotency-key": "upload-1"}
+    first = await upload(gateway, token, entry_id, png_bytes(), headers=headers)
+    again = await upload(gateway, token, entry_id, png_bytes(), headers=headers)
+    other = await upload(gateway, token, entry_id, png_bytes(41, 30), headers=headers)
+    assert again.json() == first.json() and "errors" not in first.json()
+    assert error_codes(other.json()) == ["BAD_USER_INPUT"]
+    images = await gateway.ok(
+        "query($id: ID!) { diaryEntry(id: $id) { images { id } } }", {"id": entry_id}, token=token
+    )
+    assert len(images["diaryEntry"]["images"]) == 1
