@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
             ))  # fmt: skip
             env = {
                 **os.environ,
+                "FC_ENVIRONMENT": "test",
                 "FC_DATA_DIR": str(workdir),
                 "FC_BACKUP_ROOT": str(workdir / "backups"),
                 "FC_BACKUP_KEEP": "100",
