@@ -16,7 +16,7 @@ import structlog
 
 from backup import databases
 from backup.locations import DATABASES, BackupSettings, Locations
-from backup.manifest import MANIFEST, DatabaseRecord, Manifest, now_iso, sha256_of, write_json
+from backup.manifest import DatabaseRecord, Manifest, now_iso, sha256_of, write_json
 from diary_svc.storage import FileImageStore, UnknownKeyError
 from fc_common.backup_state import LAST_SUCCESS
 
@@ -97,16 +97,18 @@ def prune(settings: BackupSettings, *, keep_also: Path) -> list[Path]:
     """Remove backups beyond the newest `keep` and older than `keep_days`; the removed."""
     if not settings.root.is_dir():
         return []
-    found = sorted(
-        (p for p in settings.root.iterdir() if (p / MANIFEST).is_file()),
-        key=lambda p: Manifest.read(p).started_at,
-        reverse=True,
-    )
+    found: list[tuple[str, Path]] = []
+    for folder in settings.root.iterdir():
+        try:
+            found.append((Manifest.read(folder).started_at, folder))
+        except ValueError:
+            continue  # not a backup (or a damaged one): never ours to delete
+    found.sort(reverse=True)
     cutoff = datetime.now(UTC) - timedelta(days=settings.keep_days)
     removed = []
-    for index, folder in enumerate(found):
+    for index, (started_at, folder) in enumerate(found):
         too_many = index >= settings.keep
-        too_old = datetime.fromisoformat(Manifest.read(folder).started_at) < cutoff
+        too_old = datetime.fromisoformat(started_at) < cutoff
         if (too_many or too_old) and folder.resolve() != keep_also.resolve() and index > 0:
             shutil.rmtree(folder)
             removed.append(folder)

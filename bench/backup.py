@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
             under_load, writes = asyncio.run(_writes_during(system.gateway.url, token, env))
             plain = asyncio.run(_mutations(system.gateway.url, token, 200, keyed=False))
             keyed = asyncio.run(_mutations(system.gateway.url, token, 200, keyed=True))
-            latest = max((workdir / "backups").iterdir(), key=lambda p: p.name)
+            latest = max(
+                (p for p in (workdir / "backups").iterdir() if p.is_dir()), key=lambda p: p.name
+            )
             size_mb = sum(f.stat().st_size for f in latest.rglob("*") if f.is_file()) / 1e6
             verify = _cli(env, "verify", str(latest))
             fsck = _cli(env, "fsck", "--hash-images")
