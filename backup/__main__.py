@@ -73,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     locations = Locations.from_environment()
     if args.command == "backup":
-        return _backup(locations, then_verify=args.verify)
+        try:
+            return _backup(locations, then_verify=args.verify)
+        except (OSError, RuntimeError) as exc:
+            print(f"backup failed: {exc}", file=sys.stderr)
+            return 1
     if args.command == "fsck":
         return _fsck(locations, fix=args.repair, hash_images=args.hash_images)
     if args.command == "verify":

@@ -45,7 +45,10 @@ def capture(url: str, dest: Path, read: Reader[T]) -> tuple[Path, T]:
     """Copy the database into the folder `dest`; `read` runs on exactly the state copied."""
     if is_sqlite(url):
         copy = dest.with_suffix(".db")
-        source = sqlite3.connect(sqlite_path(url))
+        path = sqlite_path(url)
+        if not path.is_file():
+            raise FileNotFoundError(f"no database at {path}")
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         target = sqlite3.connect(copy)
         try:
             with target:

@@ -1,13 +1,15 @@
 """Retention keeps the newest `FC_BACKUP_KEEP` backups and none older than `FC_BACKUP_KEEP_DAYS`,
-but never the newest one, and never a folder that is not a backup."""
+but never the newest one, nor a folder that is not a backup; a failed backup leaves nothing."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from backup.capture import prune
-from backup.locations import BackupSettings
+import pytest
+
+from backup.capture import prune, take_backup
+from backup.locations import DATABASES, BackupSettings, Locations
 from backup.manifest import Manifest
 
 
@@ -35,3 +37,12 @@ def test_old_backups_go_but_never_the_newest(tmp_path: Path) -> None:
     assert old.is_dir(), "the newest backup stays, however old"
     fresh = _backup(tmp_path, "fresh", timedelta(days=29, hours=23))
     assert prune(settings, keep_also=fresh) == [old]
+
+
+def test_a_backup_of_a_missing_database_fails_and_creates_nothing(tmp_path: Path) -> None:
+    missing = {name: f"sqlite:///{tmp_path / name}.db" for name in DATABASES}
+    locations = Locations(database_urls=missing, image_root=tmp_path / "images", addresses=())
+    with pytest.raises(FileNotFoundError, match="no database"):
+        take_backup(locations, BackupSettings(root=tmp_path / "backups"))
+    assert not list(tmp_path.glob("*.db")), "the source must not be created by the backup"
+    assert list((tmp_path / "backups").iterdir()) == []
