@@ -3,7 +3,8 @@
 `deleteTag` deletes the tag in the calendar (which numbers the deletion in the same transaction)
 and then retires it in the diary. If the diary half never happens (the diary or the gateway died in
 between), this job finds the deletion by its number and applies it: at start-up and then every
-`GATEWAY_TAG_SYNC_INTERVAL_S`. Applying one twice is harmless.
+`GATEWAY_TAG_SYNC_INTERVAL_S`. Applying one twice is harmless. The same loop drops client
+idempotency keys past their retention.
 """
 
 from __future__ import annotations
