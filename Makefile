@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: help venv node browser wrk run test test-sqlite test-postgres check lint format types \
+.PHONY: help venv node browser wrk pg-client run test test-sqlite test-postgres check lint format types \
         schema schema-check migrate seed bench gc clean backup restore backup-verify fsck
 
 help: ## List the targets
@@ -32,10 +32,13 @@ browser: ## Install Debian's Chromium for the browser test (once per machine)
 wrk: ## Install Debian's wrk for the bench and its tests (once per machine)
 	@bash scripts/install-wrk.sh
 
+pg-client: ## Install Debian's PostgreSQL client tools (pg_dump, pg_restore) for backups, once
+	@bash scripts/apt-install.sh pg_dump postgresql-client
+
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk pg-client ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
