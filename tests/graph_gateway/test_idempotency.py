@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from graph_gateway.settings import GatewaySettings
 from tests.conftest import DatabaseUrlFactory
@@ -112,6 +113,8 @@ async def _entries_after_lost_answer(
     make_database_url: DatabaseUrlFactory,
     tmp_path: Path,
     error: type[httpx.TransportError],
+    *,
+    lost: int,
 ) -> tuple[list[list[str]], int]:
     """Lose the diary's answer to a keyed createDiaryEntry, retry; the error codes and entries."""
     wrappers: list[LoseAnswers] = []
@@ -123,7 +126,7 @@ async def _entries_after_lost_answer(
     async with running_gateway(settings, make_database_url, tmp_path, wrap_diary=wrap) as gateway:
         token = await gateway.sign_up()
         headers = {"authorization": f"Bearer {token}", "idempotency-key": "entry-1"}
-        wrappers[0].count = 1 + settings.upstream_retries
+        wrappers[0].count = lost
         codes = []
         for _ in range(2):
             response = await gateway.http.post(
@@ -134,26 +137,31 @@ async def _entries_after_lost_answer(
         return codes, total["diaryEntries"]["totalCount"]
 
 
-async def test_a_client_retry_after_a_timeout_creates_one_entry(
-    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+@pytest.mark.parametrize(
+    ("retries", "lost", "error", "first_codes"),
+    [
+        # The gateway does not retry: the client sees the outage; its retry gets the one entry.
+        (0, 1, httpx.ReadTimeout, ["SERVICE_UNAVAILABLE"]),
+        # The gateway retries under the same key: the diary replays, the client sees success.
+        (2, 1, httpx.RemoteProtocolError, []),
+        # Every attempt's answer lost: the outage shows; the client's retry still makes one.
+        (2, 3, httpx.RemoteProtocolError, ["SERVICE_UNAVAILABLE"]),
+    ],
+)
+async def test_lost_answers_and_retries_create_one_entry(
+    gateway_settings: GatewaySettings,
+    make_database_url: DatabaseUrlFactory,
+    tmp_path: Path,
+    retries: int,
+    lost: int,
+    error: type[httpx.TransportError],
+    first_codes: list[str],
 ) -> None:
-    settings = gateway_settings.model_copy(update={"upstream_retries": 0})
+    settings = gateway_settings.model_copy(update={"upstream_retries": retries})
     codes, total = await _entries_after_lost_answer(
-        settings, make_database_url, tmp_path, httpx.ReadTimeout
+        settings, make_database_url, tmp_path, error, lost=lost
     )
-    assert codes == [["SERVICE_UNAVAILABLE"], []]
-    assert total == 1
-
-
-async def test_the_gateway_retries_a_keyed_write_whose_answer_was_lost(
-    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
-) -> None:
-    settings = gateway_settings.model_copy(update={"upstream_retries": 2})
-    codes, total = await _entries_after_lost_answer(
-        settings, make_database_url, tmp_path, httpx.RemoteProtocolError
-    )
-    # Every attempt's answer lost: the client sees the outage, its retry gets the one entry.
-    assert codes == [["SERVICE_UNAVAILABLE"], []]
+    assert codes == [first_codes, []]
     assert total == 1
 
 
