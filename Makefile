@@ -9,8 +9,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: help venv node browser wrk prometheus status run test test-sqlite test-postgres check lint format types \
-        schema schema-check migrate seed bench gc clean
+.PHONY: help venv node browser wrk prometheus pg-client status run test test-sqlite test-postgres \
+        check lint format types schema schema-check migrate seed bench gc clean backup restore \
+        backup-verify fsck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,10 +43,13 @@ prometheus: ## Install Debian's prometheus (promtool, and the e2e test's server)
 status: venv ## Health monitor of the running system (STATUS_ARGS=--json / --watch); exit 0/1/2
 	@$(PY) -m scripts.status $(STATUS_ARGS)
 
+pg-client: ## Install Debian's PostgreSQL client tools (pg_dump, pg_restore) for backups, once
+	@bash scripts/install-pg-client.sh
+
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk prometheus ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk prometheus pg-client ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -87,6 +91,20 @@ bench: venv wrk ## Benchmark the gateway against the direct service calls (BENCH
 
 gc: venv ## Remove image files that no metadata row refers to
 	$(PY) -m diary_svc.gc
+
+backup: venv ## Online backup of all databases and images (BACKUP_DIR; BACKUP_ARGS=--verify)
+	$(PY) -m backup backup $(BACKUP_ARGS)
+
+restore: venv ## Restore BACKUP=<dir> into the configured data locations (the system must be stopped)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup dir>"; exit 2; }
+	$(PY) -m backup restore "$(BACKUP)"
+
+backup-verify: venv ## Restore BACKUP=<dir> into a temporary place and check it
+	@test -n "$(BACKUP)" || { echo "usage: make backup-verify BACKUP=<backup dir>"; exit 2; }
+	$(PY) -m backup verify "$(BACKUP)"
+
+fsck: venv ## Find dangling references across services (FSCK_ARGS=--repair to fix them)
+	$(PY) -m backup fsck $(FSCK_ARGS)
 
 clean: ## Remove the environments and local data
 	rm -rf $(VENV) $(TOOLS) node_modules data

@@ -29,6 +29,8 @@ MAX_TAGS_PER_EVENT = 50
 
 # Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
 ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# A deleted row's id is never handed out again: the diary may still name a deleted tag's id.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
@@ -132,7 +134,10 @@ class TagUpdate(SQLModel):
 class Tag(TagBase, table=True):
     """A tag row; `name_key` (the case-folded name) makes names unique per owner."""
 
-    __table_args__ = (sa.UniqueConstraint("owner_id", "name_key", name="uq_tag_owner_name_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("owner_id", "name_key", name="uq_tag_owner_name_key"),
+        NEVER_REUSE_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
@@ -212,7 +217,10 @@ class Event(EventBase, table=True):
 
     # Overlap queries bound starts_at on both sides (an event spans at most 366 days), so this
     # one index serves lists, time filters and overlap lookups alike.
-    __table_args__ = (sa.Index("ix_event_owner_starts_at_id", "owner_id", "starts_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_event_owner_starts_at_id", "owner_id", "starts_at", "id"),
+        NEVER_REUSE_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
@@ -253,6 +261,18 @@ class EventTagLink(SQLModel, table=True):
         sa_type=ID_TYPE, foreign_key="event.id", ondelete="CASCADE", primary_key=True
     )
     tag_id: int = Field(sa_type=ID_TYPE, foreign_key="tag.id", ondelete="CASCADE", primary_key=True)
+
+
+class TagTombstone(SQLModel, table=True):
+    """A deleted tag, numbered in deletion order: what the diary must forget (see README)."""
+
+    __tablename__ = "tag_tombstone"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    seq: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    tag_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+    deleted_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 # --- batch lookups ----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from calendar_svc.models import (
     Tag,
     TagCreate,
     TagPublic,
+    TagTombstone,
     TagUpdate,
     check_event_span,
 )
@@ -31,6 +32,7 @@ from fc_common.errors import ConflictError, NotFoundError, ValidationFailedError
 tag_t = Tag.metadata.tables["tag"]
 event_t = Event.metadata.tables["event"]
 link_t = EventTagLink.metadata.tables["event_tag"]
+tombstone_t = TagTombstone.metadata.tables["tag_tombstone"]
 
 # Keeps `IN (...)` lists well under SQLite's bound-parameter limit.
 _IN_CHUNK = 5000
@@ -127,10 +129,12 @@ def update_tag(*, session: Session, owner_id: int, tag_id: int, data: TagUpdate)
 
 
 def delete_tag(*, session: Session, owner_id: int, tag_id: int) -> None:
-    """Delete a tag; its event links go with it (ON DELETE CASCADE)."""
+    """Delete a tag, leaving a tombstone for the diary; event links go too (ON DELETE CASCADE)."""
     stmt = sa.delete(tag_t).where(tag_t.c.id == tag_id, tag_t.c.owner_id == owner_id)
     if cast(sa.CursorResult[Any], session.execute(stmt)).rowcount == 0:
         raise NotFoundError("Tag not found")
+    tombstone = {"owner_id": owner_id, "tag_id": tag_id, "deleted_at": _now()}
+    session.execute(sa.insert(tombstone_t).values(**tombstone))
 
 
 # --- events: embedding tags -------------------------------------------------------------------
@@ -184,6 +188,8 @@ def _set_links(session: Session, owner_id: int, event_id: int, tag_ids: Sequence
     wanted = set(tag_ids)
     if wanted:
         owned = sa.select(tag_t.c.id).where(tag_t.c.owner_id == owner_id, tag_t.c.id.in_(wanted))
+        # FOR SHARE (PostgreSQL): a concurrent delete of these tags waits for this transaction.
+        owned = owned.with_for_update(read=True)
         missing = wanted - set(session.scalars(owned))
         if missing:
             raise ValidationFailedError(

@@ -33,6 +33,7 @@ MAX_TAGS_PER_ENTRY = 50
 
 # Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
 ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class Mood(enum.StrEnum):
@@ -185,7 +186,10 @@ class EntryUpdate(SQLModel):
 class Entry(EntryBase, table=True):
     """An entry row, owned by one user."""
 
-    __table_args__ = (sa.Index("ix_entry_owner_date_id", "owner_id", "date", "id"),)
+    __table_args__ = (
+        sa.Index("ix_entry_owner_date_id", "owner_id", "date", "id"),
+        NEVER_REUSE_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
@@ -265,6 +269,7 @@ class DiaryImage(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_image_entry_id_id", "entry_id", "id"),
         sa.Index("ux_image_storage_key", "storage_key", unique=True),
+        NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)

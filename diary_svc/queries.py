@@ -13,10 +13,13 @@ from sqlmodel import Session, col
 
 from diary_svc.entry_reads import owned_entry, publish
 from diary_svc.models import Entry, EntryCreate, EntryPublic, EntryTagLink, EntryUpdate
+from diary_svc.tag_retirement import lock_owner_tags, refuse_retired
 
 
-def _set_tags(session: Session, *, entry_id: int, tag_ids: Sequence[int]) -> None:
-    """Replace an entry's tag links with `tag_ids`."""
+def _set_tags(session: Session, *, owner_id: int, entry_id: int, tag_ids: Sequence[int]) -> None:
+    """Replace an entry's tag links with `tag_ids`, none of which the calendar has deleted."""
+    lock_owner_tags(session, owner_id)
+    refuse_retired(session, owner_id=owner_id, tag_ids=tag_ids)
     session.execute(sa.delete(EntryTagLink).where(col(EntryTagLink.entry_id) == entry_id))
     if tag_ids:
         session.execute(
@@ -35,7 +38,7 @@ def create_entry(
     session.add(entry)
     session.flush()
     assert entry.id is not None
-    _set_tags(session, entry_id=entry.id, tag_ids=data.tag_ids)
+    _set_tags(session, owner_id=owner_id, entry_id=entry.id, tag_ids=data.tag_ids)
     return EntryPublic.model_validate(entry, update={"tag_ids": sorted(data.tag_ids)})
 
 
@@ -50,7 +53,7 @@ def update_entry(
     entry.updated_at = now
     session.add(entry)
     if data.tag_ids is not None:
-        _set_tags(session, entry_id=entry_id, tag_ids=data.tag_ids)
+        _set_tags(session, owner_id=owner_id, entry_id=entry_id, tag_ids=data.tag_ids)
     session.flush()
     return publish(session, [entry])[0]
 
@@ -61,27 +64,3 @@ def delete_entry(*, session: Session, owner_id: int, entry_id: int) -> bool:
         sa.delete(Entry).where(col(Entry.owner_id) == owner_id, col(Entry.id) == entry_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def remove_tag(*, session: Session, owner_id: int, tag_id: int, now: dt.datetime) -> int:
-    """Take a tag id off every entry of the owner's that carries it; the count of entries."""
-    carriers = (
-        sa.select(col(EntryTagLink.entry_id))
-        .join(Entry, col(Entry.id) == col(EntryTagLink.entry_id))
-        .where(col(Entry.owner_id) == owner_id, col(EntryTagLink.tag_id) == tag_id)
-    )
-    touched = session.execute(
-        sa.update(Entry)
-        .where(col(Entry.id).in_(carriers))
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        sa.delete(EntryTagLink).where(
-            col(EntryTagLink.tag_id) == tag_id,
-            col(EntryTagLink.entry_id).in_(
-                sa.select(col(Entry.id)).where(col(Entry.owner_id) == owner_id)
-            ),
-        )
-    )
-    return int(touched.rowcount)  # type: ignore[attr-defined]

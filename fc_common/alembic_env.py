@@ -16,15 +16,24 @@ def run_migrations(metadata: MetaData) -> None:
     engine = create_db_engine(url)
     try:
         with engine.connect() as connection:
+            is_sqlite = connection.dialect.name == "sqlite"
+            if is_sqlite:
+                # A batch rebuild drops the old table: with foreign keys on, the drop would
+                # cascade to the rows referring to it. The pragma only works outside a transaction.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
             context.configure(
                 connection=connection,
                 target_metadata=metadata,
                 # SQLite cannot ALTER most things in place; batch mode copies the table instead.
-                render_as_batch=connection.dialect.name == "sqlite",
+                render_as_batch=is_sqlite,
                 compare_type=True,
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if is_sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
             connection.commit()
     finally:
         engine.dispose()

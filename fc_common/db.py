@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, event, text
+import sqlalchemy as sa
+from sqlalchemy import DateTime, Table, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
@@ -133,3 +136,11 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def insert_or_ignore(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """Insert a row unless its key exists (waiting for a concurrent inserter); whether it did."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: an ORM session reports -1 rows for a Core insert on PostgreSQL.
+    return session.execute(stmt.returning(sa.literal(1))).first() is not None

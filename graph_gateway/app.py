@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import AsyncIterator
@@ -30,11 +31,13 @@ from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
 from graph_gateway.graphql_body import GraphQLBodyMiddleware
 from graph_gateway.http import ASSETS_PATH, GRAPHQL_PATH, make_graphql_router
+from graph_gateway.idempotency_store import IdempotencyStore
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.images import image_router
 from graph_gateway.observability.collectors import backup_collector, breaker_collector
 from graph_gateway.schema import build_schema
 from graph_gateway.settings import GatewaySettings
+from graph_gateway.tag_sync import keep_data_tidy, stop, tidy_once
 
 MIGRATIONS_DIR = Path(__file__).parent / "accounts" / "migrations"
 SERVICE_NAME = "graph_gateway"
@@ -142,6 +145,20 @@ def create_app(
             )
             if rate_limiter is not None:
                 stack.push_async_callback(rate_limiter.aclose)
+            app.state.idempotency = IdempotencyStore(
+                db,
+                retention=timedelta(hours=settings.idempotency_retention_hours),
+                lease=timedelta(seconds=settings.request_deadline_s + 5),
+            )
+            upstreams = {"calendar": app.state.services.calendar, "diary": app.state.services.diary}
+            # A deletion a crash kept from the diary is carried over before serving (if quick).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(settings.readiness_timeout_s):
+                    await tidy_once(**upstreams, keys=app.state.idempotency)
+            tidy = keep_data_tidy(
+                **upstreams, keys=app.state.idempotency, interval_s=settings.tag_sync_interval_s
+            )
+            stack.push_async_callback(stop, asyncio.create_task(tidy))
             yield
 
     app = FastAPI(
@@ -208,8 +225,9 @@ def create_app(
             "x-request-id",
             "apollo-require-preflight",
             "x-apollo-operation-name",
+            "idempotency-key",
         ],
-        expose_headers=["x-request-id", "retry-after"],
+        expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
         max_age=600,
     )
     schema = build_schema(settings, rate_limiter=rate_limiter)

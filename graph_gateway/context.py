@@ -15,6 +15,7 @@ from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
 from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.loaders import Loaders
+from graph_gateway.write_keys import WriteKeys
 
 ACCOUNT_GONE = "The token is invalid: its account does not exist"
 TOKEN_HINT = "Authentication required: send the header `Authorization: Bearer <token>`"  # noqa: S105 - a message
@@ -32,11 +33,14 @@ class Services:
 class GatewayContext(BaseContext):
     """One request's context; the user is known only once a resolver asks for it."""
 
-    def __init__(self, *, services: Services, authorization: str | None) -> None:
+    def __init__(
+        self, *, services: Services, authorization: str | None, idempotency_key: str | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.authorization = authorization
         self.account_gone = False
+        self.idempotency_key = idempotency_key
 
     @cached_property
     def user_id(self) -> int:
@@ -64,14 +68,19 @@ class GatewayContext(BaseContext):
             del self.user_id  # forget the cached id: the next read refuses
 
     @cached_property
+    def write_keys(self) -> WriteKeys:
+        """The keys this request's writes to the services carry (derived from the client's)."""
+        return WriteKeys(user_id=self.user_id, client_key=self.idempotency_key)
+
+    @cached_property
     def calendar(self) -> CalendarClient:
         """The calendar service, acting for the signed-in user."""
-        return CalendarClient(self.services.calendar, user_id=self.user_id)
+        return CalendarClient(self.services.calendar, user_id=self.user_id, keys=self.write_keys)
 
     @cached_property
     def diary(self) -> DiaryClient:
         """The diary service, acting for the signed-in user."""
-        return DiaryClient(self.services.diary, user_id=self.user_id)
+        return DiaryClient(self.services.diary, user_id=self.user_id, keys=self.write_keys)
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -86,4 +95,8 @@ Info = StrawberryInfo[GatewayContext, None]
 async def get_context(request: Request) -> GatewayContext:
     """Build the context for one GraphQL request (a FastAPI dependency)."""
     services: Services = request.app.state.services
-    return GatewayContext(services=services, authorization=request.headers.get("authorization"))
+    return GatewayContext(
+        services=services,
+        authorization=request.headers.get("authorization"),
+        idempotency_key=request.headers.get("idempotency-key"),
+    )

@@ -34,6 +34,7 @@ from strawberry.types.unset import UNSET
 from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
 from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
 from graph_gateway.graphql_body import error_body, safe_json
+from graph_gateway.idempotency import run_once
 from graph_gateway.request_body import RequestRejectedError, decode_json, fill_files, request_data
 from graph_gateway.settings import GatewaySettings
 
@@ -121,7 +122,14 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
             )
         chosen: MediaType = media_type or APPLICATION_JSON
         try:
-            response: Response = await super().run(request, context, root_value)
+            response: Response = await run_once(
+                request,
+                lambda: super(SpecGraphQLRouter, self).run(request, context, root_value),
+                answer=lambda body, status: GraphQLResult(
+                    body, status, media_type=APPLICATION_JSON
+                ),
+                refusal_status=400 if chosen == GRAPHQL_RESPONSE_JSON else 200,
+            )
         except HTTPException as error:
             if isinstance(error.__cause__, InvalidOperationTypeError) and request.method == "GET":
                 return _error_response(

@@ -59,6 +59,11 @@ class GatewaySettings(HardeningSettings):
     # The gateway's address as browsers reach it (e.g. behind a proxy); unset: the request's.
     public_url: str | None = None
 
+    # Client Idempotency-Keys are kept this long: 24 hours at least, as clients are promised.
+    idempotency_retention_hours: int = Field(24, ge=24, le=24 * 30)
+    # How often tag deletions are carried from the calendar to the diary (after a crash).
+    tag_sync_interval_s: float = Field(30.0, gt=0)
+
     # GraphiQL at GET /graphql, its files served from the pinned npm packages (`make node`).
     graphiql: bool = True
     # Unset: the project's own node_modules/.

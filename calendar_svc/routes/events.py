@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -17,6 +18,7 @@ from calendar_svc.models import (
 )
 from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
 from fc_common.errors import error_responses
+from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
 from fc_common.openapi import created_links
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
@@ -38,10 +40,11 @@ EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")
         **error_responses(400, 401, 413, 422),
     },
 )
-def create_event(body: EventCreate, caller: CallerDep, db: DatabaseDep) -> EventPublic:
+def create_event(body: EventCreate, once: WriteOnceDep, db: DatabaseDep) -> EventPublic:
     """Create an event, tagged with some of the owner's tags."""
     with db.write() as session:
-        return queries.create_event(session=session, owner_id=caller.user_id, data=body)
+        create = partial(queries.create_event, session=session, owner_id=once.owner_id, data=body)
+        return once.run(session, create, EventPublic)
 
 
 @router.get("", responses=error_responses(401, 413, 422))
@@ -117,13 +120,18 @@ def get_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> EventPub
 
 @router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))
 def update_event(
-    event_id: EventId, body: EventUpdate, caller: CallerDep, db: DatabaseDep
+    event_id: EventId, body: EventUpdate, once: WriteOnceDep, db: DatabaseDep
 ) -> EventPublic:
     """Change some of an event's fields; `tag_ids` replaces its tags."""
     with db.write() as session:
-        return queries.update_event(
-            session=session, owner_id=caller.user_id, event_id=event_id, data=body
+        update = partial(
+            queries.update_event,
+            session=session,
+            owner_id=once.owner_id,
+            event_id=event_id,
+            data=body,
         )
+        return once.run(session, update, EventPublic)
 
 
 @router.delete(
@@ -132,7 +140,10 @@ def update_event(
     response_class=Response,
     responses=error_responses(401, 404, 413, 422),
 )
-def delete_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> None:
+def delete_event(event_id: EventId, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete an event and its tag links."""
     with db.write() as session:
-        queries.delete_event(session=session, owner_id=caller.user_id, event_id=event_id)
+        delete = partial(
+            queries.delete_event, session=session, owner_id=once.owner_id, event_id=event_id
+        )
+        once.run(session, delete, type(None))

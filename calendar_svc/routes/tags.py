@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
@@ -11,6 +12,7 @@ from calendar_svc import queries
 from calendar_svc.models import TagCreate, TagPublic, TagUpdate
 from fc_common.batch import Items
 from fc_common.errors import error_responses
+from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
 from fc_common.openapi import created_links
 from fc_common.pagination import MAX_ROW_ID, IdsBody
@@ -37,10 +39,11 @@ class TagList(BaseModel):
         **error_responses(400, 401, 409, 413, 422),
     },
 )
-def create_tag(body: TagCreate, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+def create_tag(body: TagCreate, once: WriteOnceDep, db: DatabaseDep) -> TagPublic:
     """Create a tag; its name must be new to the owner, ignoring case."""
     with db.write() as session:
-        return queries.create_tag(session=session, owner_id=caller.user_id, data=body)
+        create = partial(queries.create_tag, session=session, owner_id=once.owner_id, data=body)
+        return once.run(session, create, TagPublic)
 
 
 @router.get("", responses=error_responses(401, 413, 422))
@@ -66,12 +69,13 @@ def get_tag(tag_id: TagId, caller: CallerDep, db: DatabaseDep) -> TagPublic:
 
 
 @router.patch("/{tag_id}", responses=error_responses(400, 401, 404, 409, 413, 422))
-def update_tag(tag_id: TagId, body: TagUpdate, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+def update_tag(tag_id: TagId, body: TagUpdate, once: WriteOnceDep, db: DatabaseDep) -> TagPublic:
     """Rename or recolor a tag."""
     with db.write() as session:
-        return queries.update_tag(
-            session=session, owner_id=caller.user_id, tag_id=tag_id, data=body
+        update = partial(
+            queries.update_tag, session=session, owner_id=once.owner_id, tag_id=tag_id, data=body
         )
+        return once.run(session, update, TagPublic)
 
 
 @router.delete(
@@ -80,7 +84,8 @@ def update_tag(tag_id: TagId, body: TagUpdate, caller: CallerDep, db: DatabaseDe
     response_class=Response,
     responses=error_responses(401, 404, 413, 422),
 )
-def delete_tag(tag_id: TagId, caller: CallerDep, db: DatabaseDep) -> None:
-    """Delete a tag and its links to events."""
+def delete_tag(tag_id: TagId, once: WriteOnceDep, db: DatabaseDep) -> None:
+    """Delete a tag and its links to events, leaving a tombstone the diary follows."""
     with db.write() as session:
-        queries.delete_tag(session=session, owner_id=caller.user_id, tag_id=tag_id)
+        delete = partial(queries.delete_tag, session=session, owner_id=once.owner_id, tag_id=tag_id)
+        once.run(session, delete, type(None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -12,6 +13,7 @@ from diary_svc.images import ImageShelf
 from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate, Mood
 from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
 from fc_common.errors import NotFoundError, error_responses
+from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
 from fc_common.service_app import DatabaseDep
@@ -35,10 +37,13 @@ def _not_found() -> NotFoundError:
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=EntryPublic, responses=_BODY_ERRORS
 )
-def create_entry(body: EntryCreate, caller: CallerDep, db: DatabaseDep) -> EntryPublic:
+def create_entry(body: EntryCreate, once: WriteOnceDep, db: DatabaseDep) -> EntryPublic:
     """Write a new diary entry for the caller."""
     with db.write() as session:
-        return queries.create_entry(session=session, owner_id=caller.user_id, data=body, now=_now())
+        create = partial(
+            queries.create_entry, session=session, owner_id=once.owner_id, data=body, now=_now()
+        )
+        return once.run(session, create, EntryPublic)
 
 
 @router.get("", response_model=Page[EntryPublic])
@@ -119,13 +124,19 @@ def get_entry(entry_id: EntryId, caller: CallerDep, db: DatabaseDep) -> EntryPub
 
 @router.patch("/{entry_id}", response_model=EntryPublic, responses=_BODY_OR_MISSING_ERRORS)
 def update_entry(
-    entry_id: EntryId, body: EntryUpdate, caller: CallerDep, db: DatabaseDep
+    entry_id: EntryId, body: EntryUpdate, once: WriteOnceDep, db: DatabaseDep
 ) -> EntryPublic:
     """Change some fields of one of the caller's entries; `tag_ids` replaces the set."""
     with db.write() as session:
-        entry = queries.update_entry(
-            session=session, owner_id=caller.user_id, entry_id=entry_id, data=body, now=_now()
+        update = partial(
+            queries.update_entry,
+            session=session,
+            owner_id=once.owner_id,
+            entry_id=entry_id,
+            data=body,
+            now=_now(),
         )
+        entry = once.run(session, update, EntryPublic | None)
     if entry is None:
         raise _not_found()
     return entry
@@ -137,13 +148,16 @@ def update_entry(
     response_class=Response,
     responses=error_responses(404),
 )
-def delete_entry(entry_id: EntryId, request: Request, caller: CallerDep, db: DatabaseDep) -> None:
+def delete_entry(entry_id: EntryId, request: Request, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete one of the caller's entries with its tag links and images."""
     with db.write() as session:
         image_keys = image_queries.entry_storage_keys(
-            session=session, owner_id=caller.user_id, entry_id=entry_id
+            session=session, owner_id=once.owner_id, entry_id=entry_id
         )
-        deleted = queries.delete_entry(session=session, owner_id=caller.user_id, entry_id=entry_id)
+        delete = partial(
+            queries.delete_entry, session=session, owner_id=once.owner_id, entry_id=entry_id
+        )
+        deleted = once.run(session, delete, bool)
     if not deleted:
         raise _not_found()
     # The rows went with the entry (ON DELETE CASCADE); their files go now.

@@ -1,4 +1,4 @@
-"""`/tags/{tag_id}`: forget a (calendar) tag id on all of the caller's entries."""
+"""`/tags/{tag_id}`: retire a (calendar) tag id: off all of the caller's entries, for good."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from diary_svc import queries
+from diary_svc.tag_retirement import retire_tag
 from fc_common.errors import error_responses
 from fc_common.internal_auth import CallerDep
 from fc_common.pagination import MAX_ROW_ID
@@ -22,9 +22,7 @@ def remove_tag(
     caller: CallerDep,
     db: DatabaseDep,
 ) -> None:
-    """Remove a tag id from every entry of the caller's (the gateway calls this after deleting
-    the tag in the calendar); 204 whether or not any entry carried it."""
+    """Remove a tag id from every entry of the caller's and refuse it from now on (the gateway
+    calls this after deleting the tag in the calendar); 204 whether or not any entry carried it."""
     with db.write() as session:
-        queries.remove_tag(
-            session=session, owner_id=caller.user_id, tag_id=tag_id, now=dt.datetime.now(dt.UTC)
-        )
+        retire_tag(session, owner_id=caller.user_id, tag_id=tag_id, now=dt.datetime.now(dt.UTC))

@@ -6,7 +6,8 @@ failures, timeouts, 5xx and unreadable answers → `ServiceUnavailableError`. A 
 internal credential is misconfigured: a bug, so it surfaces as an unexpected (masked) error.
 
 Every call goes through the service's circuit breaker (an open one fails fast with
-`SERVICE_UNAVAILABLE`), within the request's deadline; reads are retried with backoff, writes never.
+`SERVICE_UNAVAILABLE`), within the request's deadline; reads are retried with backoff, and so are
+writes that carry an `Idempotency-Key` (the service runs a key once); other writes never.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from graph_gateway.resilience import (
     RetryPolicy,
     call_with_resilience,
 )
+from graph_gateway.write_keys import WriteKeys
 
 log = structlog.get_logger("graph_gateway.upstream")
 
@@ -84,16 +86,21 @@ class Upstream:
         method: str,
         path: str,
         *,
-        user_id: int,
+        user_id: int | None,
         body: object = None,
+        idempotency_key: str | None = None,
         params: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, BinaryIO, str]] | None = None,
     ) -> Any:
         """Send one request acting for `user_id`; the decoded JSON answer (None for 204).
 
-        `files` sends a multipart body streamed from the open files (never retried).
+        `files` sends a multipart body streamed from the open files (never retried). A write with
+        an `idempotency_key` sends it along and may be retried. `user_id=None` is for the
+        maintenance routes, which act for no one user.
         """
         headers = self.internal_headers(user_id)
+        if idempotency_key is not None:
+            headers["idempotency-key"] = idempotency_key
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
         is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
@@ -108,7 +115,7 @@ class Upstream:
                 timeout=timeout,
             ),
             path=path,
-            retried=is_read,
+            retried=is_read or (idempotency_key is not None and files is None),
         )
         return self._answer(response, path)
 
@@ -166,9 +173,11 @@ class Upstream:
             )
             raise ServiceUnavailableError(self.name) from exc
 
-    def internal_headers(self, user_id: int) -> dict[str, str]:
-        """The internal credential, the acting user and the request id, for any call."""
-        headers = {"x-internal-token": self._internal_token, "x-user-id": str(user_id)}
+    def internal_headers(self, user_id: int | None) -> dict[str, str]:
+        """The internal credential, the acting user (if any) and the request id, for any call."""
+        headers = {"x-internal-token": self._internal_token}
+        if user_id is not None:
+            headers["x-user-id"] = str(user_id)
         request_id = current_request_id()
         if request_id != "-":
             headers["x-request-id"] = request_id
@@ -218,3 +227,20 @@ class Upstream:
             return PayloadTooLargeError(message)
         log.error("upstream refused the gateway", service=self.name, path=path, status=status)
         return UpstreamMisconfiguredError(f"{self.name} answered {status} {code}")
+
+
+class ServiceClient:
+    """A service's routes acting for one user; its writes carry the request's idempotency keys."""
+
+    def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
+        self._upstream = upstream
+        self._user_id = user_id
+        self._keys = keys
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
+
+    async def _write(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A write, under the next idempotency key of this request (so it may be retried)."""
+        key = self._keys.next()
+        return await self._call(method, path, idempotency_key=key, **kwargs)

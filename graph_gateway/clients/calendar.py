@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any
 
-from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.base import ServiceClient
 from graph_gateway.clients.records import (
     EventRecord,
     Json,
@@ -25,15 +24,8 @@ def _events(raw: list[Json]) -> list[EventRecord]:
     return [event_from_json(e) for e in raw]
 
 
-class CalendarClient:
+class CalendarClient(ServiceClient):
     """The calendar service's routes as typed methods; every call is scoped to `user_id`."""
-
-    def __init__(self, upstream: Upstream, *, user_id: int) -> None:
-        self._upstream = upstream
-        self._user_id = user_id
-
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
 
     # --- tags --------------------------------------------------------------------------------
 
@@ -49,17 +41,17 @@ class CalendarClient:
 
     async def create_tag(self, *, name: str, color: str) -> TagRecord:
         """Create a tag; a taken name is BAD_USER_INPUT on `name`."""
-        raw = await self._call("POST", "/tags", body={"name": name, "color": color})
+        raw = await self._write("POST", "/tags", body={"name": name, "color": color})
         return self._upstream.read(tag_from_json, raw)
 
     async def update_tag(self, tag_id: int, *, changes: Json) -> TagRecord:
         """Rename or recolor a tag; NOT_FOUND if it is not the user's."""
-        raw = await self._call("PATCH", f"/tags/{tag_id}", body=changes)
+        raw = await self._write("PATCH", f"/tags/{tag_id}", body=changes)
         return self._upstream.read(tag_from_json, raw)
 
     async def delete_tag(self, tag_id: int) -> None:
         """Delete a tag and its event links; NOT_FOUND if it is not the user's."""
-        await self._call("DELETE", f"/tags/{tag_id}")
+        await self._write("DELETE", f"/tags/{tag_id}")
 
     # --- events ------------------------------------------------------------------------------
 
@@ -95,17 +87,17 @@ class CalendarClient:
 
     async def create_event(self, data: Json) -> EventRecord:
         """Create an event; invalid fields are BAD_USER_INPUT naming them."""
-        raw = await self._call("POST", "/events", body=data)
+        raw = await self._write("POST", "/events", body=data)
         return self._upstream.read(event_from_json, raw)
 
     async def update_event(self, event_id: int, *, changes: Json) -> EventRecord:
         """Change some fields of an event; NOT_FOUND if it is not the user's."""
-        raw = await self._call("PATCH", f"/events/{event_id}", body=changes)
+        raw = await self._write("PATCH", f"/events/{event_id}", body=changes)
         return self._upstream.read(event_from_json, raw)
 
     async def delete_event(self, event_id: int) -> None:
         """Delete an event; NOT_FOUND if it is not the user's."""
-        await self._call("DELETE", f"/events/{event_id}")
+        await self._write("DELETE", f"/events/{event_id}")
 
     async def events_overlapping(
         self, ranges: Sequence[tuple[datetime, datetime]]

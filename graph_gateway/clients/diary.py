@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
-from typing import Any
 
-from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.base import ServiceClient
 from graph_gateway.clients.records import (
     EntryRecord,
     Json,
@@ -23,15 +22,8 @@ def _entries(raw: list[Json]) -> list[EntryRecord]:
     return [entry_from_json(e) for e in raw]
 
 
-class DiaryClient:
+class DiaryClient(ServiceClient):
     """The diary service's routes as typed methods; every call is scoped to `user_id`."""
-
-    def __init__(self, upstream: Upstream, *, user_id: int) -> None:
-        self._upstream = upstream
-        self._user_id = user_id
-
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
 
     async def get_entries(self, ids: Sequence[int]) -> list[EntryRecord | None]:
         """Entries by id in order, None for a miss or another user's entry."""
@@ -65,17 +57,17 @@ class DiaryClient:
 
     async def create_entry(self, data: Json) -> EntryRecord:
         """Write an entry; invalid fields are BAD_USER_INPUT naming them."""
-        raw = await self._call("POST", "/entries", body=data)
+        raw = await self._write("POST", "/entries", body=data)
         return self._upstream.read(entry_from_json, raw)
 
     async def update_entry(self, entry_id: int, *, changes: Json) -> EntryRecord:
         """Change some fields of an entry; NOT_FOUND if it is not the user's."""
-        raw = await self._call("PATCH", f"/entries/{entry_id}", body=changes)
+        raw = await self._write("PATCH", f"/entries/{entry_id}", body=changes)
         return self._upstream.read(entry_from_json, raw)
 
     async def delete_entry(self, entry_id: int) -> None:
         """Delete an entry with its images; NOT_FOUND if it is not the user's."""
-        await self._call("DELETE", f"/entries/{entry_id}")
+        await self._write("DELETE", f"/entries/{entry_id}")
 
     async def entries_by_date_range(
         self, ranges: Sequence[tuple[date, date]]
@@ -96,4 +88,4 @@ class DiaryClient:
 
     async def forget_tag(self, tag_id: int) -> None:
         """Remove a deleted tag's id from all the user's entries (idempotent)."""
-        await self._call("DELETE", f"/tags/{tag_id}")
+        await self._write("DELETE", f"/tags/{tag_id}")

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 import calendar_svc.models  # noqa: F401 - registers the calendar tables
 
-CALENDAR_TABLES = {"tag", "event", "event_tag"}
+CALENDAR_TABLES = {"tag", "event", "event_tag", "tag_tombstone"}
 
 
 def _table_of(diff: Any) -> str | None:

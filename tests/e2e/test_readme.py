@@ -6,6 +6,7 @@ import re
 
 from pydantic_settings import BaseSettings
 
+from backup.locations import BackupSettings
 from calendar_svc.settings import CalendarSettings
 from diary_svc.settings import DiarySettings
 from graph_gateway.settings import GatewaySettings
@@ -25,9 +26,10 @@ def env_names(settings: type[BaseSettings]) -> set[str]:
 
 
 def test_readme_documents_every_environment_variable() -> None:
-    """Each variable the three processes read appears (in backticks) in the README."""
+    """Each variable the three processes (and the backup) read appears in the README."""
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", README.read_text(encoding="utf-8")))
-    read = set().union(*(env_names(s) for s in (CalendarSettings, DiarySettings, GatewaySettings)))
+    classes = (CalendarSettings, DiarySettings, GatewaySettings, BackupSettings)
+    read = set().union(*(env_names(s) for s in classes))
     assert len(read) > 30
     assert sorted(read - documented) == []
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 
 from calendar_svc.app import create_app as create_calendar_app
 from calendar_svc.settings import CalendarSettings
@@ -56,6 +57,7 @@ class Gateway:
     calendar: CountingTransport
     diary: CountingTransport
     settings: GatewaySettings
+    app: FastAPI
 
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
@@ -156,7 +158,9 @@ async def running_gateway(
             transport=httpx.ASGITransport(app=app), base_url="http://gateway"
         ) as http,
     ):
-        yield Gateway(http=http, calendar=calendar, diary=diary, settings=settings)
+        gateway = Gateway(http=http, calendar=calendar, diary=diary, settings=settings, app=app)
+        gateway.reset_counts()  # tests count their own calls, not the start-up tag sync's
+        yield gateway
 
 
 @pytest.fixture

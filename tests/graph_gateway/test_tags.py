@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -135,18 +137,28 @@ class FailingDeletes(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-async def test_a_failed_diary_cleanup_is_finished_by_a_retry(
-    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
-) -> None:
+@asynccontextmanager
+async def failing_diary_deletes(
+    settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> AsyncIterator[tuple[Gateway, FailingDeletes]]:
+    """A gateway whose diary answers 503 to tag deletions until told otherwise."""
     wrappers: list[FailingDeletes] = []
 
     def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
         wrappers.append(FailingDeletes(inner))
         return wrappers[-1]
 
-    async with running_gateway(
-        gateway_settings, make_database_url, tmp_path, wrap_diary=wrap
-    ) as gateway:
+    async with running_gateway(settings, make_database_url, tmp_path, wrap_diary=wrap) as gateway:
+        yield gateway, wrappers[0]
+
+
+async def test_a_failed_diary_cleanup_is_finished_by_a_retry(
+    gateway_settings: GatewaySettings, make_database_url: DatabaseUrlFactory, tmp_path: Path
+) -> None:
+    async with failing_diary_deletes(gateway_settings, make_database_url, tmp_path) as (
+        gateway,
+        failing,
+    ):
         token = await gateway.sign_up()
         tag = await make_tag(gateway, token)
         await make_entry(gateway, token, tagIds=[tag["id"]])
@@ -157,7 +169,7 @@ async def test_a_failed_diary_cleanup_is_finished_by_a_retry(
         assert error_codes(failed) == ["SERVICE_UNAVAILABLE"]
         assert await gateway.ok(tagged, token=token) == {"diaryEntries": {"totalCount": 1}}
 
-        wrappers[0].failing = False
+        failing.failing = False
         retried = await gateway.post(delete, token=token)
         assert error_codes(retried) == ["NOT_FOUND"]
         assert await gateway.ok(tagged, token=token) == {"diaryEntries": {"totalCount": 0}}

@@ -2,7 +2,8 @@
 
 from sqlmodel import SQLModel
 
-import graph_gateway.accounts.models  # noqa: F401 - registers the table on SQLModel.metadata
+import graph_gateway.accounts.models
+import graph_gateway.idempotency_store  # noqa: F401 - and the idempotency keys
 from fc_common.alembic_env import run_migrations
 
 run_migrations(SQLModel.metadata)

@@ -1,0 +1,66 @@
+"""Carry tag deletions from the calendar to the diary, for the ones a crash kept from arriving.
+
+`deleteTag` deletes the tag in the calendar (which numbers the deletion in the same transaction)
+and then retires it in the diary. If the diary half never happens (the diary or the gateway died in
+between), this job finds the deletion by its number and applies it: at start-up and then every
+`GATEWAY_TAG_SYNC_INTERVAL_S`. Applying one twice is harmless. The same loop drops client
+idempotency keys past their retention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+
+import structlog
+
+from graph_gateway.clients.base import Upstream
+from graph_gateway.idempotency_store import IdempotencyStore
+
+log = structlog.get_logger("fc.gateway.tag_sync")
+
+
+async def sync_deleted_tags(*, calendar: Upstream, diary: Upstream) -> int:
+    """Apply to the diary every calendar tag deletion it has not seen; how many were sent."""
+    position = await diary.call("GET", "/maintenance/deleted-tags/position", user_id=None)
+    seq, sent = int(position["seq"]), 0
+    while True:
+        params = {"after": str(seq)}
+        page = await calendar.call("GET", "/maintenance/deleted-tags", user_id=None, params=params)
+        items = page["items"]
+        if not items:
+            return sent
+        await diary.call("POST", "/maintenance/deleted-tags", user_id=None, body={"items": items})
+        sent += len(items)
+        seq = int(items[-1]["seq"])
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait until it has ended."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def tidy_once(*, calendar: Upstream, diary: Upstream, keys: IdempotencyStore) -> None:
+    """Sync tag deletions and drop expired idempotency keys; failures are logged, not raised."""
+    try:
+        sent = await sync_deleted_tags(calendar=calendar, diary=diary)
+        if sent:
+            log.info("tag deletions carried to the diary", count=sent)
+    except Exception as exc:
+        log.warning("tag deletion sync failed; retrying later", error=repr(exc))
+    try:
+        await asyncio.to_thread(keys.purge, now=datetime.now(UTC))
+    except Exception as exc:
+        log.warning("idempotency key purge failed", error=repr(exc))
+
+
+async def keep_data_tidy(
+    *, calendar: Upstream, diary: Upstream, keys: IdempotencyStore, interval_s: float
+) -> None:
+    """Forever: wait `interval_s`, then `tidy_once`."""
+    while True:
+        await asyncio.sleep(interval_s)
+        await tidy_once(calendar=calendar, diary=diary, keys=keys)
