@@ -16,7 +16,7 @@ router = APIRouter(prefix="/account", tags=["account"])
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401),
+    responses=error_responses(401, 413, 422),
 )
 def delete_account_data(caller: CallerDep, db: DatabaseDep) -> None:
     """Delete all the caller's events and tags in one transaction; repeating it is harmless."""

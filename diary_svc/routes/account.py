@@ -17,7 +17,7 @@ router = APIRouter(prefix="/account", tags=["account"])
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401),
+    responses=error_responses(401, 413, 422),
 )
 def delete_account_data(caller: CallerDep, db: DatabaseDep, shelf: ShelfDep) -> None:
     """Delete the caller's image files, then all their entries, links and images; repeatable."""
