@@ -7,7 +7,6 @@ import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
@@ -21,12 +20,12 @@ from fc_common.db import Database, create_db_engine
 from fc_common.health import CheckStatus
 from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
-from graph_gateway.accounts.auth import Accounts
 from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.tokens import Tokens
+from graph_gateway.accounts.wiring import build_account_parts, keep_accounts_tidy
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
+from graph_gateway.exports.routes import export_router
 from graph_gateway.http import GRAPHQL_PATH, make_graphql_router
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.images import image_router
@@ -101,12 +100,6 @@ def create_app(
                 parallelism=settings.password_parallelism,
             )
         )
-        tokens = Tokens(
-            secret=settings.jwt_secret.get_secret_value(),
-            ttl=timedelta(minutes=settings.jwt_ttl_minutes),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-        )
         internal_token = settings.internal_token.get_secret_value()
         async with AsyncExitStack() as stack:
             stack.callback(db.dispose)
@@ -117,25 +110,45 @@ def create_app(
                 _http_client(settings, settings.diary_url, diary_transport)
             )
             app.state.db = db
+            calendar = Upstream(
+                name="calendar",
+                http=calendar_http,
+                internal_token=internal_token,
+                breaker=settings.breaker("calendar"),
+                retry=settings.retry_policy(),
+            )
+            diary = Upstream(
+                name="diary",
+                http=diary_http,
+                internal_token=internal_token,
+                breaker=settings.breaker("diary"),
+                retry=settings.retry_policy(),
+            )
+            parts = build_account_parts(
+                settings,
+                db=db,
+                passwords=passwords,
+                calendar=calendar,
+                diary=diary,
+                signer=app.state.image_urls,
+            )
             app.state.services = Services(
-                accounts=Accounts(db=db, passwords=passwords, tokens=tokens),
-                calendar=Upstream(
-                    name="calendar",
-                    http=calendar_http,
-                    internal_token=internal_token,
-                    breaker=settings.breaker("calendar"),
-                    retry=settings.retry_policy(),
-                ),
-                diary=Upstream(
-                    name="diary",
-                    http=diary_http,
-                    internal_token=internal_token,
-                    breaker=settings.breaker("diary"),
-                    retry=settings.retry_policy(),
-                ),
+                accounts=parts.accounts,
+                authenticator=parts.authenticator,
+                api_keys=parts.api_keys,
+                eraser=parts.eraser,
+                exporter=parts.exporter,
+                calendar=calendar,
+                diary=diary,
+                rate_limiter=rate_limiter,
             )
             if rate_limiter is not None:
                 stack.push_async_callback(rate_limiter.aclose)
+            # Finishes erasures a crash interrupted (at once, then now and then).
+            upkeep = asyncio.create_task(
+                keep_accounts_tidy(parts, interval_s=settings.maintenance_interval_s)
+            )
+            stack.callback(upkeep.cancel)
             yield
 
     app = FastAPI(
@@ -200,4 +213,5 @@ def create_app(
     schema = build_schema(settings, rate_limiter=rate_limiter)
     app.include_router(make_graphql_router(schema, context_getter=get_context, settings=settings))
     app.include_router(image_router())
+    app.include_router(export_router())
     return app

@@ -33,7 +33,10 @@ from graph_gateway.errors import GatewayError
 from graph_gateway.rate_limit import RateLimitedError, RateLimiter
 from graph_gateway.resilience import request_deadline, tracking_upstream_calls
 
-SIGN_IN_FIELDS = frozenset({"logIn", "signUp"})
+# Fields that check a password or mint a credential: each counts in the sign-in buckets.
+SIGN_IN_FIELDS = frozenset(
+    {"logIn", "signUp", "refreshToken", "changePassword", "deleteAccount", "createApiKey"}
+)
 
 
 class RequestGuardExtension(SchemaExtension):
@@ -56,6 +59,8 @@ class RequestGuardExtension(SchemaExtension):
             )
             try:
                 await self.limiter.check_request(user_id=user_id, ip=self.client_ip)
+                if (key_id := _api_key_id(context)) is not None:
+                    await self.limiter.check_api_key(key_id)
             except RateLimitedError as error:
                 self._answer_429(error)
                 _add_log_facts(request, {"user_id": user_id, "rate_limited": True})
@@ -67,6 +72,7 @@ class RequestGuardExtension(SchemaExtension):
                 facts: dict[str, Any] = {
                     "operation": self._operation_name(),
                     "user_id": _user_id(context),
+                    "api_key_id": _api_key_id(context),
                 }
                 if stats.services:
                     facts["upstream"] = stats.as_log_fact()
@@ -107,6 +113,12 @@ def _user_id(context: Any) -> int | None:
     except GatewayError:  # no token, or a bad one: an anonymous caller
         return None
     return user_id if isinstance(user_id, int) else None
+
+
+def _api_key_id(context: Any) -> int | None:
+    """The id of the API key the request came with, if any (never raises)."""
+    principal = getattr(context, "principal_or_none", None)
+    return getattr(principal, "api_key_id", None)
 
 
 def _add_log_facts(request: Any, facts: Mapping[str, Any]) -> None:

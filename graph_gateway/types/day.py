@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import strawberry
 
@@ -36,14 +36,6 @@ class Day:
         """The user's diary entries dated this day."""
         records = await info.context.loaders.entries_in_dates.load((self.date, self.date))
         return [DiaryEntry.from_record(r) for r in records]
-
-
-def time_zone(name: str) -> ZoneInfo:
-    """The IANA zone `name`; BAD_USER_INPUT on `timeZone` when there is no such zone."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise BadUserInputError(f"Unknown time zone {name!r}", field="timeZone") from exc
 
 
 def days_between(first: date, last: date, zone: ZoneInfo) -> list[Day]:
