@@ -21,7 +21,7 @@ from fc_common.health import CheckStatus
 from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
 from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.wiring import build_account_parts, keep_accounts_tidy
+from graph_gateway.accounts.wiring import build_account_parts, keep_accounts_tidy, stop_task
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
@@ -148,7 +148,7 @@ def create_app(
             upkeep = asyncio.create_task(
                 keep_accounts_tidy(parts, interval_s=settings.maintenance_interval_s)
             )
-            stack.callback(upkeep.cancel)
+            stack.push_async_callback(stop_task, upkeep)
             yield
 
     app = FastAPI(

@@ -43,7 +43,10 @@ class AuthSession(SQLModel, table=True):
     """One sign-in (a refresh-token family); its access tokens carry its id as `sid`."""
 
     __tablename__ = "auth_session"
-    __table_args__ = (sa.Index("ix_auth_session_user_id", "user_id"),)
+    __table_args__ = (
+        sa.Index("ix_auth_session_user_id", "user_id"),
+        {"sqlite_autoincrement": True},  # ids never reused: caches key on them
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     user_id: int = Field(sa_type=ID_TYPE, foreign_key="user_account.id", nullable=False)
@@ -61,6 +64,7 @@ class RefreshToken(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("token_hash", name="uq_refresh_token_hash"),
         sa.Index("ix_refresh_token_session_id", "session_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
@@ -78,6 +82,7 @@ class ApiKey(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("secret_hash", name="uq_api_key_secret_hash"),
         sa.Index("ix_api_key_user_id", "user_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)

@@ -4,6 +4,7 @@ and the background upkeep it needs."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -123,3 +124,10 @@ async def keep_accounts_tidy(parts: AccountParts, *, interval_s: float) -> None:
         except Exception:  # a background loop must outlive any one failure
             log.exception("account upkeep failed; retrying later")
         await asyncio.sleep(interval_s)
+
+
+async def stop_task(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait for it (and any database work it has in a thread)."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -19,6 +19,10 @@ ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 WHEN = sa.DateTime(timezone=True)
 
 
+# Session and key ids are never reused (AUTOINCREMENT on SQLite; PostgreSQL sequences never
+# reuse): a cached "session N has ended" must never be mistaken for a later session N.
+
+
 def upgrade() -> None:
     op.add_column(
         "user_account",
@@ -32,6 +36,7 @@ def upgrade() -> None:
         sa.Column("expires_at", WHEN, nullable=False),
         sa.Column("revoked_at", WHEN, nullable=True),
         sa.Column("revoked_reason", sa.String(32), nullable=True),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_auth_session_user_id", "auth_session", ["user_id"])
     op.create_table(
@@ -43,6 +48,7 @@ def upgrade() -> None:
         sa.Column("expires_at", WHEN, nullable=False),
         sa.Column("used_at", WHEN, nullable=True),
         sa.UniqueConstraint("token_hash", name="uq_refresh_token_hash"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_refresh_token_session_id", "refresh_token", ["session_id"])
     op.create_table(
@@ -57,6 +63,7 @@ def upgrade() -> None:
         sa.Column("expires_at", WHEN, nullable=True),
         sa.Column("last_used_at", WHEN, nullable=True),
         sa.UniqueConstraint("secret_hash", name="uq_api_key_secret_hash"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_api_key_user_id", "api_key", ["user_id"])
     op.create_table(
