@@ -21,7 +21,7 @@ from fc_common.health import CheckStatus
 from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
 from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.wiring import build_account_parts, keep_accounts_tidy, stop_task
+from graph_gateway.accounts.wiring import Upkeep, build_account_parts
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
@@ -54,6 +54,17 @@ def _http_client(
         ),
         limits=limits,
         follow_redirects=False,
+    )
+
+
+def _upstream(settings: GatewaySettings, name: str, http: httpx.AsyncClient) -> Upstream:
+    """One service behind its pooled client, with its own breaker and the retry policy."""
+    return Upstream(
+        name=name,
+        http=http,
+        internal_token=settings.internal_token.get_secret_value(),
+        breaker=settings.breaker(name),
+        retry=settings.retry_policy(),
     )
 
 
@@ -100,7 +111,6 @@ def create_app(
                 parallelism=settings.password_parallelism,
             )
         )
-        internal_token = settings.internal_token.get_secret_value()
         async with AsyncExitStack() as stack:
             stack.callback(db.dispose)
             calendar_http = await stack.enter_async_context(
@@ -110,20 +120,8 @@ def create_app(
                 _http_client(settings, settings.diary_url, diary_transport)
             )
             app.state.db = db
-            calendar = Upstream(
-                name="calendar",
-                http=calendar_http,
-                internal_token=internal_token,
-                breaker=settings.breaker("calendar"),
-                retry=settings.retry_policy(),
-            )
-            diary = Upstream(
-                name="diary",
-                http=diary_http,
-                internal_token=internal_token,
-                breaker=settings.breaker("diary"),
-                retry=settings.retry_policy(),
-            )
+            calendar = _upstream(settings, "calendar", calendar_http)
+            diary = _upstream(settings, "diary", diary_http)
             parts = build_account_parts(
                 settings,
                 db=db,
@@ -145,10 +143,9 @@ def create_app(
             if rate_limiter is not None:
                 stack.push_async_callback(rate_limiter.aclose)
             # Finishes erasures a crash interrupted (at once, then now and then).
-            upkeep = asyncio.create_task(
-                keep_accounts_tidy(parts, interval_s=settings.maintenance_interval_s)
-            )
-            stack.push_async_callback(stop_task, upkeep)
+            upkeep = Upkeep(parts, interval_s=settings.maintenance_interval_s)
+            upkeep.start()
+            stack.push_async_callback(upkeep.stop)
             yield
 
     app = FastAPI(

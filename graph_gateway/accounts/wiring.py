@@ -112,9 +112,35 @@ def build_account_parts(
     )
 
 
-async def keep_accounts_tidy(parts: AccountParts, *, interval_s: float) -> None:
-    """Until cancelled: finish owed account erasures, sweep expired exports, prune sessions."""
-    while True:
+class Upkeep:
+    """The background loop that finishes owed account erasures, sweeps expired exports and
+    prunes dead sessions. Stopping lets the current round finish (never cut mid-transaction)."""
+
+    def __init__(self, parts: AccountParts, *, interval_s: float) -> None:
+        self.parts = parts
+        self.interval_s = interval_s
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run the loop in the background: a round now, then one every `interval_s`."""
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        """Ask the loop to end and wait for its current round."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            await self.run_once()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.interval_s)
+
+    async def run_once(self) -> None:
+        """One round of upkeep; a failure is logged and retried next round."""
+        parts = self.parts
         try:
             await parts.eraser.resume()
             await to_thread.run_sync(parts.exports.sweep)
@@ -123,11 +149,3 @@ async def keep_accounts_tidy(parts: AccountParts, *, interval_s: float) -> None:
             )
         except Exception:  # a background loop must outlive any one failure
             log.exception("account upkeep failed; retrying later")
-        await asyncio.sleep(interval_s)
-
-
-async def stop_task(task: asyncio.Task[None]) -> None:
-    """Cancel a background task and wait for it (and any database work it has in a thread)."""
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

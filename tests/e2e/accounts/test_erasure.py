@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -22,7 +23,14 @@ from tests.e2e.accounts.owned import (
     storage_keys,
 )
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser, running_stack, sign_up
+from tests.e2e.live import (
+    GraphQLClient,
+    LiveProcess,
+    LiveStack,
+    LiveUser,
+    running_stack,
+    sign_up,
+)
 
 DELETE = "mutation($p: String!) { deleteAccount(password: $p) }"
 REFRESH = "mutation($r: String!) { refreshToken(refreshToken: $r) { token } }"
@@ -45,14 +53,37 @@ def stack(
         yield live
 
 
-async def _victim(http: httpx.AsyncClient, stack: LiveStack) -> tuple[LiveUser, str, str]:
-    """A user with one of everything, a refresh token and an API key."""
+@dataclass(frozen=True)
+class Victim:
+    """A user with one of everything, a second session's refresh token, an API key, and the
+    names of their image files."""
+
+    user: LiveUser
+    refresh: str
+    key: str
+    files: set[str]
+
+
+async def _victim(http: httpx.AsyncClient, stack: LiveStack) -> Victim:
     graphql = GraphQLClient(http, stack.graphql_url)
     user = await sign_up(graphql)
     await give_everything(http, stack, user)
     login = (await graphql.execute(LOG_IN, {"e": user.email, "p": user.password})).ok()["logIn"]
     key = (await graphql.execute(KEY, token=user.token)).ok()["createApiKey"]["key"]
-    return user, login["refreshToken"], key
+    return Victim(user, login["refreshToken"], key, _their_files(stack, user))
+
+
+async def _delete_after_killing(
+    http: httpx.AsyncClient, stack: LiveStack, process: LiveProcess
+) -> tuple[GraphQLClient, Victim]:
+    """Make a victim, SIGKILL `process`, delete the account: accepted, the erasure owed."""
+    graphql = GraphQLClient(http, stack.graphql_url)
+    victim = await _victim(http, stack)
+    user = victim.user
+    kill(process)
+    deleted = await graphql.execute(DELETE, {"p": user.password}, token=user.token)
+    assert deleted.ok() == {"deleteAccount": True}
+    return graphql, victim
 
 
 def _their_files(stack: LiveStack, user: LiveUser) -> set[str]:
@@ -67,14 +98,8 @@ async def _wait_until_erased(stack: LiveStack, user: LiveUser) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _check_nothing_left(
-    graphql: GraphQLClient,
-    stack: LiveStack,
-    user: LiveUser,
-    files: set[str],
-    refresh: str,
-    key: str,
-) -> None:
+async def _check_nothing_left(graphql: GraphQLClient, stack: LiveStack, victim: Victim) -> None:
+    user, files, refresh, key = victim.user, victim.files, victim.refresh, victim.key
     assert owned_row_counts(stack, user.id) == dict.fromkeys(owned_row_counts(stack, user.id), 0)
     assert not files & image_files(stack)
     for credential in (user.token, key):
@@ -112,12 +137,12 @@ async def _is_empty(graphql: GraphQLClient, token: str) -> None:
 async def test_delete_account_removes_everything_and_only_that(stack: LiveStack) -> None:
     async with httpx.AsyncClient(timeout=60.0) as http:
         graphql = GraphQLClient(http, stack.graphql_url)
-        user, refresh, key = await _victim(http, stack)
-        bystander, _, _ = await _victim(http, stack)
+        victim = await _victim(http, stack)
+        user = victim.user
+        bystander = (await _victim(http, stack)).user
         kept = await read_everything(graphql, bystander.token)
         kept_rows = owned_row_counts(stack, bystander.id)
-        files = _their_files(stack, user)
-        assert len(files) == 3  # two images and one thumbnail
+        assert len(victim.files) == 3  # two images and one thumbnail
 
         wrong = await graphql.execute(DELETE, {"p": "not the password"}, token=user.token)
         assert wrong.error_codes == ["BAD_USER_INPUT"]
@@ -126,7 +151,7 @@ async def test_delete_account_removes_everything_and_only_that(stack: LiveStack)
         assert (await graphql.execute(DELETE, {"p": user.password}, token=user.token)).ok() == {
             "deleteAccount": True
         }
-        await _check_nothing_left(graphql, stack, user, files, refresh, key)
+        await _check_nothing_left(graphql, stack, victim)
         assert await read_everything(graphql, bystander.token) == kept
         assert owned_row_counts(stack, bystander.id) == kept_rows
         for entry in kept["diaryEntries"]["edges"]:
@@ -140,12 +165,8 @@ async def test_a_service_killed_mid_erasure_is_finished_after_its_restart(
     stack: LiveStack,
 ) -> None:
     async with httpx.AsyncClient(timeout=60.0) as http:
-        graphql = GraphQLClient(http, stack.graphql_url)
-        user, refresh, key = await _victim(http, stack)
-        files = _their_files(stack, user)
-        kill(stack.diary)
-        deleted = await graphql.execute(DELETE, {"p": user.password}, token=user.token)
-        assert deleted.ok() == {"deleteAccount": True}
+        graphql, victim = await _delete_after_killing(http, stack, stack.diary)
+        user = victim.user
         # Gone for the user at once, even though the diary still holds the entries.
         refused = await graphql.execute("{ me { id } }", token=user.token)
         assert refused.error_codes == ["UNAUTHENTICATED"]
@@ -154,7 +175,7 @@ async def test_a_service_killed_mid_erasure_is_finished_after_its_restart(
         token = await _sign_up_again(graphql, user)  # the email is free already
         restart(stack.diary, stack.env)
         await _wait_until_erased(stack, user)
-        await _check_nothing_left(graphql, stack, user, files, refresh, key)
+        await _check_nothing_left(graphql, stack, victim)
         await _is_empty(graphql, token)
 
 
@@ -163,15 +184,11 @@ async def test_the_gateway_killed_mid_erasure_finishes_it_at_its_next_start(
     stack: LiveStack,
 ) -> None:
     async with httpx.AsyncClient(timeout=60.0) as http:
-        graphql = GraphQLClient(http, stack.graphql_url)
-        user, refresh, key = await _victim(http, stack)
-        files = _their_files(stack, user)
-        kill(stack.calendar)  # so the erasure stops after its first step...
-        deleted = await graphql.execute(DELETE, {"p": user.password}, token=user.token)
-        assert deleted.ok() == {"deleteAccount": True}
+        # The calendar's death stops the erasure after its first step...
+        graphql, victim = await _delete_after_killing(http, stack, stack.calendar)
         kill(stack.gateway)  # ...and the gateway dies with it owed
-        assert owned_row_counts(stack, user.id)["account_deletion"] == 1
+        assert owned_row_counts(stack, victim.user.id)["account_deletion"] == 1
         restart(stack.calendar, stack.env)
         restart(stack.gateway, stack.env)
-        await _wait_until_erased(stack, user)
-        await _check_nothing_left(graphql, stack, user, files, refresh, key)
+        await _wait_until_erased(stack, victim.user)
+        await _check_nothing_left(graphql, stack, victim)

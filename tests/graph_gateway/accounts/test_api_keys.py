@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DatabaseUrlFactory
+from tests.graph_gateway.accounts.conftest import GatewayWith
 from tests.graph_gateway.accounts.helpers import me_code, sign_up
-from tests.graph_gateway.conftest import Gateway, error_codes, running_gateway
+from tests.graph_gateway.conftest import Gateway, error_codes
 
 CREATE = """mutation($i: CreateApiKeyInput!) {
   createApiKey(input: $i) { key apiKey { id name scopes prefix createdAt lastUsedAt expiresAt } }
@@ -163,11 +163,8 @@ async def test_key_input_limits(gateway: Gateway) -> None:
     await gateway.ok(CREATE, {"i": longest}, token=session.token)
 
 
-async def test_at_most_max_keys_per_user(
-    gateway: Gateway, make_database_url: DatabaseUrlFactory, tmp_path: Path
-) -> None:
-    settings = gateway.settings.model_copy(update={"max_api_keys_per_user": 3})
-    async with running_gateway(settings, make_database_url, tmp_path / "img") as small:
+async def test_at_most_max_keys_per_user(gateway_with: GatewayWith) -> None:
+    async with gateway_with(max_api_keys_per_user=3) as small:
         session = await sign_up(small)
         for _ in range(3):
             await create_key(small, session.token, scopes=["READ"])
@@ -178,13 +175,8 @@ async def test_at_most_max_keys_per_user(
         assert len((await small.ok(LIST, token=session.token))["apiKeys"]) == 3
 
 
-async def test_each_key_has_its_own_rate_limit(
-    gateway: Gateway, make_database_url: DatabaseUrlFactory, tmp_path: Path
-) -> None:
-    settings = gateway.settings.model_copy(
-        update={"rate_limit_enabled": True, "rate_limit_per_api_key": "3/minute"}
-    )
-    async with running_gateway(settings, make_database_url, tmp_path / "img") as limited:
+async def test_each_key_has_its_own_rate_limit(gateway_with: GatewayWith) -> None:
+    async with gateway_with(rate_limit_enabled=True, rate_limit_per_api_key="3/minute") as limited:
         session = await sign_up(limited)
         first = (await create_key(limited, session.token, scopes=["READ"]))["key"]
         second = (await create_key(limited, session.token, scopes=["READ"]))["key"]

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from graph_gateway.exports.store import ExportStore
-from tests.conftest import DatabaseUrlFactory
+from tests.graph_gateway.accounts.conftest import GatewayWith
 from tests.graph_gateway.accounts.helpers import sign_up
-from tests.graph_gateway.conftest import Gateway, error_codes, running_gateway
+from tests.graph_gateway.conftest import error_codes
 
 EXPORT = "mutation { exportMyData { url byteSize } }"
 ENTRY = (
@@ -23,11 +23,10 @@ def _files(folder: Path) -> list[Path]:
 
 
 async def test_an_archive_over_the_limit_is_refused_and_removed(
-    gateway: Gateway, make_database_url: DatabaseUrlFactory, tmp_path: Path
+    gateway_with: GatewayWith, tmp_path: Path
 ) -> None:
     exports = tmp_path / "exports"
-    settings = gateway.settings.model_copy(update={"export_max_bytes": 4096, "export_dir": exports})
-    async with running_gateway(settings, make_database_url, tmp_path / "img") as small:
+    async with gateway_with(export_max_bytes=4096, export_dir=exports) as small:
         session = await sign_up(small)
         fits = await small.ok(EXPORT, token=session.token)
         assert 0 < fits["exportMyData"]["byteSize"] <= 4096
@@ -39,13 +38,10 @@ async def test_an_archive_over_the_limit_is_refused_and_removed(
         assert len(_files(exports)) == 1  # the first archive; no partial file is left
 
 
-async def test_exports_are_rate_limited_per_user(
-    gateway: Gateway, make_database_url: DatabaseUrlFactory, tmp_path: Path
-) -> None:
-    settings = gateway.settings.model_copy(
-        update={"rate_limit_enabled": True, "rate_limit_export_per_user": "2/hour"}
-    )
-    async with running_gateway(settings, make_database_url, tmp_path / "img") as limited:
+async def test_exports_are_rate_limited_per_user(gateway_with: GatewayWith) -> None:
+    async with gateway_with(
+        rate_limit_enabled=True, rate_limit_export_per_user="2/hour"
+    ) as limited:
         first, second = await sign_up(limited), await sign_up(limited)
         for _ in range(2):
             await limited.ok(EXPORT, token=first.token)

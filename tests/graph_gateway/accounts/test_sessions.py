@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import httpx
 import jwt
 from asgi_lifespan import LifespanManager
 
 from graph_gateway.app import create_app
-from tests.conftest import DatabaseUrlFactory
+from tests.graph_gateway.accounts.conftest import GatewayWith
 from tests.graph_gateway.accounts.helpers import (
     LOG_IN,
     REFRESH,
@@ -21,7 +20,7 @@ from tests.graph_gateway.accounts.helpers import (
     session_of,
     sign_up,
 )
-from tests.graph_gateway.conftest import PASSWORD, Gateway, error_codes, running_gateway
+from tests.graph_gateway.conftest import PASSWORD, Gateway, error_codes
 
 CHANGE = """mutation($c: String!, $n: String!) {
   changePassword(currentPassword: $c, newPassword: $n) { token refreshToken user { id } }
@@ -65,12 +64,11 @@ async def test_reusing_a_refresh_token_revokes_the_whole_session(gateway: Gatewa
 
 
 async def test_unknown_and_expired_refresh_tokens_are_refused(
-    make_database_url: DatabaseUrlFactory, gateway: Gateway, tmp_path: Path
+    gateway: Gateway, gateway_with: GatewayWith
 ) -> None:
     for bogus in ("", "fcr_nope", "x" * 5000):
         assert error_codes(await gateway.post(REFRESH, {"r": bogus})) == ["UNAUTHENTICATED"]
-    short = gateway.settings.model_copy(update={"refresh_token_ttl_days": 1.5 / 86_400})
-    async with running_gateway(short, make_database_url, tmp_path / "images2") as brief:
+    async with gateway_with(refresh_token_ttl_days=1.5 / 86_400) as brief:
         session = await sign_up(brief)
         await asyncio.sleep(1.6)
         assert error_codes(await brief.post(REFRESH, {"r": session.refresh_token})) == [
