@@ -130,6 +130,8 @@ class Authenticator:
             raise UnauthenticatedError(BAD_KEY)
         last_used = self._touched.get(owner.key_id, owner.last_used_at)
         if last_used is None or now - last_used >= LAST_USED_PRECISION:
+            if len(self._touched) >= MAX_CACHED:
+                self._touched.clear()  # only costs an early write per key
             self._touched[owner.key_id] = now
             await to_thread.run_sync(self.api_keys.touch, owner.key_id, now)
         return Principal(
