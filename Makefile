@@ -10,8 +10,8 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
 .PHONY: help venv node browser wrk prometheus pg-client status run test test-sqlite test-postgres \
-        check lint format types schema schema-check migrate seed bench gc clean backup restore \
-        backup-verify fsck
+        check lint format types schema schema-check migrate seed bench bench-auth gc clean backup \
+        restore backup-verify fsck
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ seed: venv ## Seed the demo account and a month of demo data (idempotent)
 
 bench: venv wrk ## Benchmark the gateway against the direct service calls (BENCH_ARGS=--quick)
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-auth: venv ## Measure what checking a session or API key costs per request
+	$(PY) -m bench.auth_cost $(BENCH_ARGS)
 
 gc: venv ## Remove image files that no metadata row refers to
 	$(PY) -m diary_svc.gc

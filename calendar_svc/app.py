@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from calendar_svc.routes import events, maintenance, tags
+from calendar_svc.routes import account, events, maintenance, tags
 from calendar_svc.settings import CalendarSettings
 from fc_common import __version__
 from fc_common.db import Database, create_db_engine
@@ -51,4 +51,5 @@ def create_app(settings: CalendarSettings) -> FastAPI:
     app.include_router(tags.router)
     app.include_router(events.router)
     app.include_router(maintenance.router)
+    app.include_router(account.router)
     return app

@@ -238,3 +238,11 @@ def delete_event(*, session: Session, owner_id: int, event_id: int) -> None:
     stmt = sa.delete(event_t).where(event_t.c.id == event_id, event_t.c.owner_id == owner_id)
     if cast(sa.CursorResult[Any], session.execute(stmt)).rowcount == 0:
         raise NotFoundError("Event not found")
+
+
+def delete_owner_data(*, session: Session, owner_id: int) -> None:
+    """Delete every event, tag and link of an owner (idempotent: nothing left is no error)."""
+    owned_events = sa.select(event_t.c.id).where(event_t.c.owner_id == owner_id)
+    session.execute(sa.delete(link_t).where(link_t.c.event_id.in_(owned_events)))
+    session.execute(sa.delete(event_t).where(event_t.c.owner_id == owner_id))
+    session.execute(sa.delete(tag_t).where(tag_t.c.owner_id == owner_id))

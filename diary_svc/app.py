@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from diary_svc.gc import sweep
 from diary_svc.images import MULTIPART_OVERHEAD_BYTES, ImageShelf
 from diary_svc.metrics import image_store_collector
-from diary_svc.routes import entries, images, maintenance, tags
+from diary_svc.routes import account, entries, images, maintenance, tags
 from diary_svc.settings import DiarySettings
 from fc_common import __version__
 from fc_common.db import Database, create_db_engine
@@ -73,4 +73,5 @@ def create_app(settings: DiarySettings) -> FastAPI:
     app.include_router(images.router)
     app.include_router(tags.router)
     app.include_router(maintenance.router)
+    app.include_router(account.router)
     return app

@@ -12,7 +12,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from diary_svc.entry_reads import owned_entry, publish
-from diary_svc.models import Entry, EntryCreate, EntryPublic, EntryTagLink, EntryUpdate
+from diary_svc.models import (
+    DiaryImage,
+    Entry,
+    EntryCreate,
+    EntryPublic,
+    EntryTagLink,
+    EntryUpdate,
+)
 from diary_svc.tag_retirement import lock_owner_tags, refuse_retired
 
 
@@ -64,3 +71,17 @@ def delete_entry(*, session: Session, owner_id: int, entry_id: int) -> bool:
         sa.delete(Entry).where(col(Entry.owner_id) == owner_id, col(Entry.id) == entry_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def owner_storage_keys(*, session: Session, owner_id: int) -> list[str]:
+    """The storage keys of all an owner's images."""
+    stmt = sa.select(col(DiaryImage.storage_key)).where(col(DiaryImage.owner_id) == owner_id)
+    return list(session.scalars(stmt))
+
+
+def delete_owner_data(*, session: Session, owner_id: int) -> None:
+    """Delete every entry, tag link and image row of an owner (idempotent)."""
+    owned_entries = sa.select(col(Entry.id)).where(col(Entry.owner_id) == owner_id)
+    session.execute(sa.delete(DiaryImage).where(col(DiaryImage.owner_id) == owner_id))
+    session.execute(sa.delete(EntryTagLink).where(col(EntryTagLink.entry_id).in_(owned_entries)))
+    session.execute(sa.delete(Entry).where(col(Entry.owner_id) == owner_id))

@@ -23,12 +23,12 @@ from fc_common.health import CheckStatus
 from fc_common.migrations import upgrade_to_head
 from fc_common.service_app import install_common
 from fc_common.tracing import instrument_http_client
-from graph_gateway.accounts.auth import Accounts
 from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.tokens import Tokens
+from graph_gateway.accounts.wiring import Upkeep, build_account_parts
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.transport import AiohttpTransport
 from graph_gateway.context import Services, get_context
+from graph_gateway.exports.routes import export_router
 from graph_gateway.graphql_body import GraphQLBodyMiddleware
 from graph_gateway.http import ASSETS_PATH, GRAPHQL_PATH, make_graphql_router
 from graph_gateway.idempotency_store import IdempotencyStore
@@ -64,6 +64,17 @@ def _http_client(
     )
     instrument_http_client(client)
     return client
+
+
+def _upstream(settings: GatewaySettings, name: str, http: httpx.AsyncClient) -> Upstream:
+    """One service behind its pooled client, with its own breaker and the retry policy."""
+    return Upstream(
+        name=name,
+        http=http,
+        internal_token=settings.internal_token.get_secret_value(),
+        breaker=settings.breaker(name),
+        retry=settings.retry_policy(),
+    )
 
 
 async def _service_readiness(upstream: Upstream, timeout_s: float) -> CheckStatus:
@@ -110,13 +121,6 @@ def create_app(
                 parallelism=settings.password_parallelism,
             )
         )
-        tokens = Tokens(
-            secret=settings.jwt_secret.get_secret_value(),
-            ttl=timedelta(minutes=settings.jwt_ttl_minutes),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-        )
-        internal_token = settings.internal_token.get_secret_value()
         async with AsyncExitStack() as stack:
             stack.callback(db.dispose)
             calendar_http = await stack.enter_async_context(
@@ -126,22 +130,25 @@ def create_app(
                 _http_client(settings, settings.diary_url, diary_transport)
             )
             app.state.db = db
+            calendar = _upstream(settings, "calendar", calendar_http)
+            diary = _upstream(settings, "diary", diary_http)
+            parts = build_account_parts(
+                settings,
+                db=db,
+                passwords=passwords,
+                calendar=calendar,
+                diary=diary,
+                signer=app.state.image_urls,
+            )
             app.state.services = Services(
-                accounts=Accounts(db=db, passwords=passwords, tokens=tokens),
-                calendar=Upstream(
-                    name="calendar",
-                    http=calendar_http,
-                    internal_token=internal_token,
-                    breaker=settings.breaker("calendar"),
-                    retry=settings.retry_policy(),
-                ),
-                diary=Upstream(
-                    name="diary",
-                    http=diary_http,
-                    internal_token=internal_token,
-                    breaker=settings.breaker("diary"),
-                    retry=settings.retry_policy(),
-                ),
+                accounts=parts.accounts,
+                authenticator=parts.authenticator,
+                api_keys=parts.api_keys,
+                eraser=parts.eraser,
+                exporter=parts.exporter,
+                calendar=calendar,
+                diary=diary,
+                rate_limiter=rate_limiter,
             )
             if rate_limiter is not None:
                 stack.push_async_callback(rate_limiter.aclose)
@@ -159,6 +166,10 @@ def create_app(
                 **upstreams, keys=app.state.idempotency, interval_s=settings.tag_sync_interval_s
             )
             stack.push_async_callback(stop, asyncio.create_task(tidy))
+            # Finishes erasures a crash interrupted (at once, then now and then).
+            upkeep = Upkeep(parts, interval_s=settings.maintenance_interval_s)
+            upkeep.start()
+            stack.push_async_callback(upkeep.stop)
             yield
 
     app = FastAPI(
@@ -233,4 +244,5 @@ def create_app(
     schema = build_schema(settings, rate_limiter=rate_limiter)
     app.include_router(make_graphql_router(schema, context_getter=get_context, settings=settings))
     app.include_router(image_router())
+    app.include_router(export_router())
     return app

@@ -41,8 +41,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from graph_gateway.accounts.auth import MAX_PASSWORD_LENGTH
 from graph_gateway.accounts.models import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH
+from graph_gateway.accounts.password_policy import MAX_PASSWORD_LENGTH
 from graph_gateway.errors import BadUserInputError
 
 DEFAULT_MAX_CHARS = 2_000

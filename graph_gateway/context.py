@@ -1,24 +1,32 @@
-"""The typed per-request context: who is asking, the clients acting for them, the loaders."""
+"""The per-request context: the services, the caller (resolved before execution), the clients
+acting for that caller, and the DataLoaders."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from graph_gateway.accounts.api_keys import ApiKeys
 from graph_gateway.accounts.auth import Accounts
+from graph_gateway.accounts.authenticator import Authenticator, Principal
+from graph_gateway.accounts.deletion import AccountEraser
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
-from graph_gateway.errors import UnauthenticatedError
+from graph_gateway.errors import ForbiddenError, GatewayError, UnauthenticatedError
+from graph_gateway.exports.exporter import Exporter
 from graph_gateway.loaders import Loaders
+from graph_gateway.rate_limit import RateLimiter
+from graph_gateway.time_zones import time_zone
 from graph_gateway.write_keys import WriteKeys
 
-ACCOUNT_GONE = "The token is invalid: its account does not exist"
 TOKEN_HINT = "Authentication required: send the header `Authorization: Bearer <token>`"  # noqa: S105 - a message
+SESSION_ONLY = "API keys cannot manage keys, sessions, the password or the account; log in"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,46 +34,56 @@ class Services:
     """What the gateway talks to, built once in the app's lifespan."""
 
     accounts: Accounts
+    authenticator: Authenticator
+    api_keys: ApiKeys
+    eraser: AccountEraser
+    exporter: Exporter
     calendar: Upstream
     diary: Upstream
+    rate_limiter: RateLimiter | None = None
 
 
 class GatewayContext(BaseContext):
-    """One request's context; the user is known only once a resolver asks for it."""
+    """One request's context; the caller was resolved from `Authorization` before execution."""
 
     def __init__(
-        self, *, services: Services, authorization: str | None, idempotency_key: str | None = None
+        self,
+        *,
+        services: Services,
+        principal: Principal | None,
+        auth_error: GatewayError | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
-        self.authorization = authorization
-        self.account_gone = False
+        self.principal_or_none = principal
+        self._auth_error = auth_error
         self.idempotency_key = idempotency_key
+
+    @property
+    def principal(self) -> Principal:
+        """The caller, else UNAUTHENTICATED (no credential, or a bad, expired or revoked one)."""
+        if self.principal_or_none is None:
+            raise self._auth_error or UnauthenticatedError(TOKEN_HINT)
+        return self.principal_or_none
+
+    @property
+    def session_principal(self) -> Principal:
+        """The caller when signed in with a session's token; an API key is FORBIDDEN here."""
+        principal = self.principal
+        if principal.via_api_key:
+            raise ForbiddenError(SESSION_ONLY)
+        return principal
 
     @cached_property
     def user_id(self) -> int:
-        """The id of the user whose valid token came with the request, else UNAUTHENTICATED."""
-        scheme, _, token = (self.authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise UnauthenticatedError(TOKEN_HINT)
-        user_id = self.services.accounts.tokens.verify(token.strip())
-        if self.account_gone:
-            raise UnauthenticatedError(ACCOUNT_GONE)
-        return user_id
+        """The id of the signed-in user, else UNAUTHENTICATED."""
+        return self.principal.user_id
 
-    async def confirm_account(self) -> None:
-        """Check once per request that a valid token's account exists; if not, it is refused.
-
-        A signature proves who issued the token, not that the account is still there: without
-        this, a token for a deleted (or never created) account could still create data.
-        """
-        try:
-            user_id = self.user_id
-        except UnauthenticatedError:
-            return  # anonymous, or refused anyway
-        if not await self.services.accounts.user_exists(user_id):
-            self.account_gone = True
-            del self.user_id  # forget the cached id: the next read refuses
+    @cached_property
+    def time_zone(self) -> ZoneInfo:
+        """The signed-in user's time zone."""
+        return time_zone(self.principal.time_zone)
 
     @cached_property
     def write_keys(self) -> WriteKeys:
@@ -92,11 +110,30 @@ Info = StrawberryInfo[GatewayContext, None]
 """What every resolver receives."""
 
 
+def bearer_credential(authorization: str) -> str:
+    """The credential of an `Authorization: Bearer …` header, else UNAUTHENTICATED."""
+    scheme, _, credential = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise UnauthenticatedError(TOKEN_HINT)
+    return credential.strip()
+
+
 async def get_context(request: Request) -> GatewayContext:
-    """Build the context for one GraphQL request (a FastAPI dependency)."""
+    """Build the context for one GraphQL request (a FastAPI dependency).
+
+    The credential is checked here, before execution, because a session's revocation is a
+    (cached) database read; an error is kept and raised only where a field needs the caller,
+    so `signUp`, `logIn` and introspection work whatever the header says.
+    """
     services: Services = request.app.state.services
-    return GatewayContext(
-        services=services,
-        authorization=request.headers.get("authorization"),
-        idempotency_key=request.headers.get("idempotency-key"),
-    )
+    authorization = request.headers.get("authorization")
+    key = request.headers.get("idempotency-key")
+    if authorization is None:
+        return GatewayContext(services=services, principal=None, idempotency_key=key)
+    try:
+        principal = await services.authenticator.authenticate(bearer_credential(authorization))
+    except GatewayError as error:
+        return GatewayContext(
+            services=services, principal=None, auth_error=error, idempotency_key=key
+        )
+    return GatewayContext(services=services, principal=principal, idempotency_key=key)

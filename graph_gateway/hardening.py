@@ -53,6 +53,8 @@ class HardeningSettings(CommonSettings):
     rate_limit_per_client: str = "300/minute"
     rate_limit_sign_in_per_ip: str = "10/minute"
     rate_limit_sign_in_per_email: str = "30/hour"
+    rate_limit_per_api_key: str = "120/minute"
+    rate_limit_export_per_user: str = "5/hour"
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Proxies whose X-Forwarded-For is believed (IPs/CIDRs)"
     )
@@ -75,7 +77,11 @@ class HardeningSettings(CommonSettings):
         return self
 
     @field_validator(
-        "rate_limit_per_client", "rate_limit_sign_in_per_ip", "rate_limit_sign_in_per_email"
+        "rate_limit_per_client",
+        "rate_limit_sign_in_per_ip",
+        "rate_limit_sign_in_per_email",
+        "rate_limit_per_api_key",
+        "rate_limit_export_per_user",
     )
     @classmethod
     def _is_limit(cls, value: str) -> str:
@@ -125,6 +131,8 @@ class HardeningSettings(CommonSettings):
                 per_client=self.rate_limit_per_client,
                 auth_per_ip=self.rate_limit_sign_in_per_ip,
                 auth_per_email=self.rate_limit_sign_in_per_email,
+                per_api_key=self.rate_limit_per_api_key,
+                export_per_user=self.rate_limit_export_per_user,
                 trusted_proxies=tuple(self.trusted_proxies),
             )
         )

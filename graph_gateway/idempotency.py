@@ -25,7 +25,7 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from graph_gateway.context import GatewayContext
+from graph_gateway.context import get_context
 from graph_gateway.csrf import forces_preflight
 from graph_gateway.errors import GatewayError
 from graph_gateway.idempotency_store import IdempotencyStore
@@ -79,11 +79,9 @@ async def _fingerprint(request: Request) -> tuple[str, bool]:
     return digest.hexdigest(), ast is not None and ast.operation == OperationType.MUTATION
 
 
-def signed_in_user(request: Request) -> int | None:
+async def signed_in_user(request: Request) -> int | None:
     """The id of the user the request's credential names, the way resolvers see it; else None."""
-    context = GatewayContext(
-        services=request.app.state.services, authorization=request.headers.get("authorization")
-    )
+    context = await get_context(request)
     try:
         return context.user_id
     except GatewayError:
@@ -120,7 +118,7 @@ async def run_once(
     if not _VALID_KEY.fullmatch(raw_key):
         message = "Idempotency-Key must be 1-255 printable ASCII characters"
         return answer(_refusal(message), refusal_status)
-    owner = signed_in_user(request)
+    owner = await signed_in_user(request)
     fingerprint, is_mutation = await _fingerprint(request)
     if owner is None or not is_mutation:
         return await run()

@@ -1,4 +1,5 @@
 """Signed, expiring image URLs (`/images/{id}?u=…&exp=…[&w=…]&sig=…`): `<img src>` needs no header.
+The same key signs export downloads (`/exports/{id}?u=…&exp=…&sig=…`), in a message of their own.
 
 The signature is an HMAC-SHA256 over the image id, the owner's user id, the expiry and the
 thumbnail width, so a URL shows one image (at one size) of one user until it expires and cannot
@@ -21,6 +22,7 @@ from urllib.parse import urlencode
 from graph_gateway.settings import GatewaySettings
 
 IMAGES_PATH = "/images"
+EXPORTS_PATH = "/exports"
 EXPIRY_STEP_S = 300
 _KEY_LABEL = b"fortune-compass image urls v1"
 
@@ -98,15 +100,40 @@ class ImageUrlSigner:
         except (KeyError, ValueError) as exc:
             raise InvalidImageUrlError("malformed image URL") from exc
         expected = self._signature(grant.image_id, grant.user_id, grant.expires_at, grant.width)
-        if not hmac.compare_digest(signature.encode(), expected.encode()):
-            raise InvalidImageUrlError("bad signature")
-        if grant.expires_at <= self._clock():
-            raise InvalidImageUrlError("expired")
+        self._check(signature, expected, grant.expires_at)
         return grant
 
+    def export_url(
+        self, *, export_id: str, user_id: int, expires_at: int, request_base_url: str
+    ) -> str:
+        """An absolute URL that downloads one export archive until `expires_at` (epoch s)."""
+        params = {"u": user_id, "exp": expires_at}
+        signature = self._sign(f"export:{export_id}:{user_id}:{expires_at}")
+        base = self.public_url or request_base_url.rstrip("/")
+        return f"{base}{EXPORTS_PATH}/{export_id}?{urlencode({**params, 'sig': signature})}"
+
+    def verify_export(self, *, export_id: str, params: Mapping[str, str]) -> int:
+        """The user id an export URL is for; `InvalidImageUrlError` if forged or expired."""
+        try:
+            user_id, expires_at = _positive(params["u"]), _positive(params["exp"])
+            signature = params["sig"]
+        except (KeyError, ValueError) as exc:
+            raise InvalidImageUrlError("malformed export URL") from exc
+        expected = self._sign(f"export:{export_id}:{user_id}:{expires_at}")
+        self._check(signature, expected, expires_at)
+        return user_id
+
+    def _check(self, signature: str, expected: str, expires_at: int) -> None:
+        if not hmac.compare_digest(signature.encode(), expected.encode()):
+            raise InvalidImageUrlError("bad signature")
+        if expires_at <= self._clock():
+            raise InvalidImageUrlError("expired")
+
     def _signature(self, image_id: int, user_id: int, expires_at: int, width: int | None) -> str:
-        message = f"{image_id}:{user_id}:{expires_at}:{width or 0}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        return self._sign(f"{image_id}:{user_id}:{expires_at}:{width or 0}")
+
+    def _sign(self, message: str) -> str:
+        digest = hmac.new(self._key, message.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 

@@ -2,8 +2,11 @@
 
 Buckets (moving windows, limits from settings like "300/minute"):
 - every GraphQL request: per user id when authenticated, per client IP otherwise;
-- `logIn` / `signUp`: per client IP, then per email (hashed) — a guesser from one address is cut
-  off long before the per-email bucket fills, so the account's owner elsewhere still gets in.
+- each API key: its own bucket (on top of its user's);
+- `exportMyData`: per user, a few an hour;
+- `logIn` / `signUp` (and the other fields that take a password or mint a credential): per
+  client IP, then per email (hashed) — a guesser from one address is cut off long before the
+  per-email bucket fills, so the account's owner elsewhere still gets in.
 
 Storage is pluggable by URI: `memory://` (one process) or `redis://host:port[/db]` (shared).
 The client IP is the socket peer; `X-Forwarded-For` is believed only when that peer is one of
@@ -45,6 +48,8 @@ class RateLimitConfig:
     per_client: str = "300/minute"
     auth_per_ip: str = "10/minute"
     auth_per_email: str = "30/hour"
+    per_api_key: str = "120/minute"
+    export_per_user: str = "5/hour"
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -108,6 +113,8 @@ class RateLimiter:
         self.per_client = parse_limit(config.per_client)
         self.auth_per_ip = parse_limit(config.auth_per_ip)
         self.auth_per_email = parse_limit(config.auth_per_email)
+        self.per_api_key = parse_limit(config.per_api_key)
+        self.export_per_user = parse_limit(config.export_per_user)
         self.trusted_proxies = parse_networks(config.trusted_proxies)
         self._pool: ConnectionPool | None = None
         self.storage: Storage
@@ -134,6 +141,14 @@ class RateLimiter:
         """Count one GraphQL request; raise `RateLimitedError` when its bucket is empty."""
         key = f"user:{user_id}" if user_id is not None else f"ip:{ip}"
         await self._hit(self.per_client, "gql", key)
+
+    async def check_api_key(self, key_id: int) -> None:
+        """Count one request made with an API key, in that key's own bucket."""
+        await self._hit(self.per_api_key, "api-key", str(key_id))
+
+    async def check_export(self, user_id: int) -> None:
+        """Count one `exportMyData` of a user."""
+        await self._hit(self.export_per_user, "export", str(user_id))
 
     async def check_sign_in(self, *, ip: str, email: str | None) -> None:
         """Count one `logIn`/`signUp` attempt, per IP and then per email."""

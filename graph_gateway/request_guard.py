@@ -34,7 +34,10 @@ from graph_gateway.rate_limit import RateLimitedError, RateLimiter
 from graph_gateway.resilience import request_deadline
 from graph_gateway.upstream_stats import tracking_upstream_calls
 
-SIGN_IN_FIELDS = frozenset({"logIn", "signUp"})
+# Fields that check a password or mint a credential: each counts in the sign-in buckets.
+SIGN_IN_FIELDS = frozenset(
+    {"logIn", "signUp", "refreshToken", "changePassword", "deleteAccount", "createApiKey"}
+)
 
 
 class RequestGuardExtension(SchemaExtension):
@@ -49,9 +52,6 @@ class RequestGuardExtension(SchemaExtension):
         """Check the general bucket, then run the operation within the deadline."""
         context = self.execution_context.context
         request = getattr(context, "request", None)
-        confirm_account = getattr(context, "confirm_account", None)
-        if confirm_account is not None:
-            await confirm_account()
         user_id = _user_id(context)
         if self.limiter is not None and request is not None:
             client = request.client
@@ -60,6 +60,8 @@ class RequestGuardExtension(SchemaExtension):
             )
             try:
                 await self.limiter.check_request(user_id=user_id, ip=self.client_ip)
+                if (key_id := _api_key_id(context)) is not None:
+                    await self.limiter.check_api_key(key_id)
             except RateLimitedError as error:
                 self._answer_429(error)
                 _add_log_facts(request, {"user_id": user_id, "rate_limited": True})
@@ -71,6 +73,7 @@ class RequestGuardExtension(SchemaExtension):
                 facts: dict[str, Any] = {
                     "operation": self._operation_name(),
                     "user_id": _user_id(context),
+                    "api_key_id": _api_key_id(context),
                 }
                 if stats.services:
                     facts["upstream"] = stats.as_log_fact()
@@ -111,6 +114,12 @@ def _user_id(context: Any) -> int | None:
     except GatewayError:  # no token, or a bad one: an anonymous caller
         return None
     return user_id if isinstance(user_id, int) else None
+
+
+def _api_key_id(context: Any) -> int | None:
+    """The id of the API key the request came with, if any (never raises)."""
+    principal = getattr(context, "principal_or_none", None)
+    return getattr(principal, "api_key_id", None)
 
 
 def _add_log_facts(request: Any, facts: Mapping[str, Any]) -> None:

@@ -10,11 +10,15 @@ from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph_gateway.api_key_scopes import ApiKeyScopeExtension
 from graph_gateway.errors import ErrorCodesExtension, log_errors
 from graph_gateway.hardening import guard_extensions
 from graph_gateway.mutations.accounts import AccountMutations
+from graph_gateway.mutations.api_keys import ApiKeyMutations
 from graph_gateway.mutations.diary import DiaryMutations
 from graph_gateway.mutations.events import EventMutations
+from graph_gateway.mutations.export import ExportMutations
+from graph_gateway.mutations.sessions import SessionMutations
 from graph_gateway.mutations.tags import TagMutations
 from graph_gateway.observability.extension import observability_extension
 from graph_gateway.plain_fields import read_plain_fields_directly
@@ -26,7 +30,16 @@ from graph_gateway.types.scalars import SCALAR_OVERRIDES
 
 Mutation = merge_types(
     "Mutation",
-    (AccountMutations, TagMutations, EventMutations, DiaryMutations, ImageMutations),
+    (
+        AccountMutations,
+        SessionMutations,
+        ApiKeyMutations,
+        ExportMutations,
+        TagMutations,
+        EventMutations,
+        DiaryMutations,
+        ImageMutations,
+    ),
 )
 
 
@@ -46,11 +59,12 @@ def schema_extensions(
     """Every schema extension, in order. Hooks exit in reverse order, so the error codes come
     early: they see every error the others add. Only the persisted-query lookup and the request
     guard precede them: a request they refuse (unknown hash, rate limit) must cost nothing else,
-    and their errors are already in final form. Observability is outermost: its timings hold
-    everything else, and the errors it counts are final."""
+    and their errors are already in final form. The API key scope check follows the error
+    codes, so its refusal gets its code like any other. Observability is outermost: its
+    timings hold everything else, and the errors it counts are final."""
     first, then = guard_extensions(settings, rate_limiter)
     observability = observability_extension(metrics=settings.metrics_port != 0)
-    return [*observability, *first, ErrorCodesExtension, *then]
+    return [*observability, *first, ErrorCodesExtension, ApiKeyScopeExtension, *then]
 
 
 def build_schema(

@@ -31,9 +31,29 @@ class GatewaySettings(HardeningSettings):
     diary_url: str = "http://127.0.0.1:5002"
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
-    jwt_ttl_minutes: int = Field(60, ge=1, le=60 * 24 * 30)
+    # Access tokens are short-lived; a session lives on through its rotating refresh token.
+    jwt_ttl_minutes: int = Field(15, ge=1, le=24 * 60)
     jwt_issuer: str = "fortune-compass-gateway"
     jwt_audience: str = "fortune-compass"
+
+    refresh_token_ttl_days: float = Field(14, gt=0, le=365, description="Idle session timeout")
+    session_max_days: float = Field(90, gt=0, le=3650, description="Absolute session lifetime")
+    # How long a process trusts what it read about a session or key: revocation reaches every
+    # replica within this (the contract says one second, so it may not be more).
+    auth_cache_ttl_s: float = Field(1.0, ge=0, le=1.0)
+    # Unset: derived from the JWT secret. Keys the hashes of API keys and refresh tokens.
+    credential_secret: SecretStr | None = None
+    max_api_keys_per_user: int = Field(20, ge=1, le=1000)
+
+    # Exports: archives under `export_dir` (unset: $FC_DATA_DIR/exports), downloadable for
+    # `export_url_ttl_minutes`, at most `export_max_bytes`, `export_concurrency` built at once.
+    export_dir: Path | None = None
+    export_url_ttl_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
+    # GraphQL `Int` is 32-bit, and `DataExport.byteSize` must hold the size.
+    export_max_bytes: int = Field(1024**3, ge=1024, le=2**31 - 1)
+    export_concurrency: int = Field(2, ge=1, le=32)
+    # How often owed account erasures are retried and expired exports swept.
+    maintenance_interval_s: float = Field(30.0, gt=0)
 
     # argon2id cost (RFC 9106's second recommendation); tests lower it, production may not.
     password_time_cost: int = Field(3, ge=1)

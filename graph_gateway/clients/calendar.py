@@ -115,3 +115,7 @@ class CalendarClient(ServiceClient):
         raw = await self._call("POST", "/events/by-tag", body=body)
         page = partial(page_from_json, item=event_from_json)
         return self._upstream.read(partial(results_from_json, result=page), raw)
+
+    async def erase_account(self) -> None:
+        """Delete everything the user owns here (idempotent: safe to repeat after a crash)."""
+        await self._call("DELETE", "/account")

@@ -89,3 +89,7 @@ class DiaryClient(ServiceClient):
     async def forget_tag(self, tag_id: int) -> None:
         """Remove a deleted tag's id from all the user's entries (idempotent)."""
         await self._write("DELETE", f"/tags/{tag_id}")
+
+    async def erase_account(self) -> None:
+        """Delete everything the user owns here (idempotent: safe to repeat after a crash)."""
+        await self._call("DELETE", "/account")

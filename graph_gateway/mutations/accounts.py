@@ -1,4 +1,4 @@
-"""`signUp` and `logIn`: the only operations that need no token."""
+"""`signUp`, `logIn` and `refreshToken`: the only operations that need no token."""
 
 from __future__ import annotations
 
@@ -9,30 +9,42 @@ import strawberry
 from graph_gateway.context import Info
 from graph_gateway.types.arguments import ABSENT, given
 from graph_gateway.types.decorators import mutation
-from graph_gateway.types.user import AuthPayload, User
+from graph_gateway.types.user import AuthPayload
 
 
 @strawberry.type
 class AccountMutations:
-    """Create an account or sign in."""
+    """Create an account, sign in, or renew a session's tokens."""
 
     @mutation("Create an account and sign it in.")
     async def sign_up(
         self,
         info: Info,
         email: Annotated[str, strawberry.argument(description="The email to sign in with.")],
-        password: Annotated[str, strawberry.argument(description="8 to 128 characters.")],
+        password: Annotated[
+            str,
+            strawberry.argument(
+                description="8 to 128 characters, not a commonly used password, not the email."
+            ),
+        ],
         display_name: Annotated[
             str | None, strawberry.argument(description="The name shown to the user.")
+        ] = ABSENT,
+        time_zone: Annotated[
+            str | None,
+            strawberry.argument(description="The user's IANA time zone (default `UTC`)."),
         ] = ABSENT,
     ) -> AuthPayload:
         """Create an account and sign it in."""
         signed_in = await info.context.services.accounts.sign_up(
-            email=email, password=password, display_name=given(display_name)
+            email=email,
+            password=password,
+            display_name=given(display_name),
+            time_zone=given(time_zone),
         )
-        return AuthPayload(token=signed_in.token, user=User.from_row(signed_in.user))
+        return AuthPayload.from_signed_in(signed_in)
 
-    @mutation("Sign in with email and password.")
+    @mutation("Sign in with email and password: a new session.")
     async def log_in(
         self,
         info: Info,
@@ -41,4 +53,19 @@ class AccountMutations:
     ) -> AuthPayload:
         """Sign in with email and password."""
         signed_in = await info.context.services.accounts.log_in(email=email, password=password)
-        return AuthPayload(token=signed_in.token, user=User.from_row(signed_in.user))
+        return AuthPayload.from_signed_in(signed_in)
+
+    @mutation(
+        "Trade a refresh token for a new access token and refresh token. The old refresh token "
+        "dies; presenting it again ends the whole session (it must have been copied)."
+    )
+    async def refresh_token(
+        self,
+        info: Info,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The latest refresh token of the session.")
+        ],
+    ) -> AuthPayload:
+        """Rotate a session's refresh token."""
+        signed_in = await info.context.services.accounts.refresh(refresh_token)
+        return AuthPayload.from_signed_in(signed_in)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 import strawberry
 
@@ -37,26 +36,6 @@ class Day:
         """The user's diary entries dated this day."""
         records = await info.context.loaders.entries_in_dates.load((self.date, self.date))
         return [DiaryEntry.from_record(r) for r in records]
-
-
-def time_zone(name: str) -> ZoneInfo:
-    """The IANA zone `name`; BAD_USER_INPUT on `timeZone` when there is no such zone.
-
-    The name is looked up among the known zone names first: `ZoneInfo` alone would also try it
-    as a path below the zone directory (and fail in other ways on odd or very long names).
-    """
-    if name not in zone_names():
-        raise BadUserInputError(f"Unknown time zone {name!r}", field="timeZone")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise BadUserInputError(f"Unknown time zone {name!r}", field="timeZone") from exc
-
-
-@cache
-def zone_names() -> frozenset[str]:
-    """Every IANA time zone name this machine knows."""
-    return frozenset(available_timezones())
 
 
 def days_between(first: date, last: date, zone: ZoneInfo) -> list[Day]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import strawberry
 
@@ -16,10 +16,11 @@ from graph_gateway.types.image import DiaryImage
 from graph_gateway.types.tag import Tag
 
 
-def utc_day(day: date) -> tuple[datetime, datetime]:
-    """The `[start, end)` UTC range of a date."""
-    start = datetime.combine(day, time(), tzinfo=UTC)
-    return start, start + timedelta(days=1)
+def local_day(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The `[start, end)` UTC range of a date in a time zone (23 or 25 hours on DST days)."""
+    start = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return start, end
 
 
 @strawberry.type(description="One entry of the user's diary.")
@@ -68,8 +69,12 @@ class DiaryEntry:
         owner_id = info.context.user_id
         return [DiaryImage.from_record(r, owner_id=owner_id) for r in self.image_records]
 
-    @field("The user's events overlapping the entry's date (UTC).")
+    @field(
+        "The user's events overlapping the entry's date as a day in the user's time zone "
+        "(`User.timeZone`)."
+    )
     async def events(self, info: Info) -> list[Event] | None:
-        """The user's events overlapping the entry's date (as a UTC day)."""
-        records = await info.context.loaders.events_overlapping.load(utc_day(self.date))
+        """The user's events overlapping the entry's local date."""
+        day = local_day(self.date, info.context.time_zone)
+        records = await info.context.loaders.events_overlapping.load(day)
         return [Event.from_record(r) for r in records]

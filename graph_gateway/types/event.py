@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -16,10 +16,11 @@ if TYPE_CHECKING:
     from graph_gateway.types.diary import DiaryEntry
 
 
-def span_dates(starts_at: datetime, ends_at: datetime) -> tuple[date, date]:
-    """The first and last UTC dates an event touches; an end at midnight is not a touch."""
+def span_dates(starts_at: datetime, ends_at: datetime, zone: tzinfo) -> tuple[date, date]:
+    """The first and last local dates an event touches in `zone`; an end at local midnight
+    is not a touch."""
     last = ends_at - timedelta(microseconds=1) if ends_at > starts_at else ends_at
-    return starts_at.date(), last.date()
+    return starts_at.astimezone(zone).date(), last.astimezone(zone).date()
 
 
 @strawberry.type(description="Something on the user's calendar.")
@@ -55,14 +56,17 @@ class Event:
             updated_at=record.updated_at,
         )
 
-    @field("The user's diary entries dated within the event's span (UTC).")
+    @field(
+        "The user's diary entries dated within the event's span, as local dates in the "
+        "user's time zone (`User.timeZone`)."
+    )
     async def diary_entries(
         self, info: Info
     ) -> list[Annotated[DiaryEntry, strawberry.lazy("graph_gateway.types.diary")]] | None:
-        """The user's diary entries dated within the event's span (UTC dates)."""
+        """The user's diary entries dated within the event's local span."""
         from graph_gateway.types.diary import DiaryEntry  # import cycle: diary imports this module
 
         records = await info.context.loaders.entries_in_dates.load(
-            span_dates(self.starts_at, self.ends_at)
+            span_dates(self.starts_at, self.ends_at, info.context.time_zone)
         )
         return [DiaryEntry.from_record(r) for r in records]

@@ -7,10 +7,13 @@ import datetime as dt
 from typing import Annotated, TypeVar
 
 import strawberry
+from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
 from graph_gateway.context import Info
 from graph_gateway.errors import UnauthenticatedError
+from graph_gateway.time_zones import time_zone
+from graph_gateway.types.api_key import ApiKey
 from graph_gateway.types.arguments import (
     ABSENT,
     AFTER,
@@ -23,7 +26,7 @@ from graph_gateway.types.arguments import (
     page_size,
 )
 from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
-from graph_gateway.types.day import Day, days_between, time_zone
+from graph_gateway.types.day import Day, days_between
 from graph_gateway.types.decorators import field
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.enums import Mood
@@ -147,11 +150,21 @@ class Query:
         to: Annotated[dt.date, describe("The last local date (inclusive).")],
         time_zone_name: Annotated[
             str | None,
-            describe("The IANA time zone the days are local to, e.g. `Asia/Seoul`.", "timeZone"),
-        ] = "UTC",
+            describe(
+                "The IANA time zone the days are local to, e.g. `Asia/Seoul`; "
+                "absent or null: the user's own (`User.timeZone`).",
+                "timeZone",
+            ),
+        ] = ABSENT,
     ) -> list[Day] | None:
         """Each local day in the range, with its events and diary entries."""
-        info.context.user_id  # noqa: B018 - refuse anonymous callers before any work
-        return days_between(
-            from_, to, time_zone("UTC" if time_zone_name is None else time_zone_name)
-        )
+        zone = given(time_zone_name)
+        default = info.context.time_zone  # also refuses anonymous callers before any work
+        return days_between(from_, to, default if zone is None else time_zone(zone))
+
+    @field("The signed-in user's API keys, newest first (a session's token required).")
+    async def api_keys(self, info: Info) -> list[ApiKey]:
+        """The signed-in user's API keys."""
+        principal = info.context.session_principal
+        rows = await to_thread.run_sync(info.context.services.api_keys.list, principal.user_id)
+        return [ApiKey.from_row(row) for row in rows]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from graph_gateway.accounts.auth import SignedIn
 from graph_gateway.accounts.models import User as UserRow
 
 
@@ -17,6 +18,11 @@ class User:
     email: str = strawberry.field(description="The email the account signs in with (lower-case).")
     display_name: str | None = strawberry.field(description="The name shown to the user.")
     created_at: datetime = strawberry.field(description="When the account was created.")
+    time_zone: str = strawberry.field(
+        description="The user's IANA time zone (e.g. `Asia/Seoul`; `UTC` by default): the "
+        "default of `days(timeZone:)`, and the zone in which `DiaryEntry.events` and "
+        "`Event.diaryEntries` match dates."
+    )
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
@@ -27,14 +33,29 @@ class User:
             email=row.email,
             display_name=row.display_name,
             created_at=row.created_at,
+            time_zone=row.time_zone,
         )
 
 
-@strawberry.type(description="A signed-in session: the access token and its user.")
+@strawberry.type(description="A signed-in session: its tokens and its user.")
 class AuthPayload:
-    """A signed-in session: the access token and its user."""
+    """A signed-in session: its tokens and its user."""
 
     token: str = strawberry.field(
-        description="A JWT to send as `Authorization: Bearer <token>` on every other request."
+        description="A short-lived JWT (15 minutes by default) to send as "
+        "`Authorization: Bearer <token>` on every other request."
+    )
+    refresh_token: str = strawberry.field(
+        description="An opaque token for `refreshToken`, which trades it for new tokens; it "
+        "works once, and presenting it again ends the session."
     )
     user: User = strawberry.field(description="The signed-in account.")
+
+    @classmethod
+    def from_signed_in(cls, signed_in: SignedIn) -> AuthPayload:
+        """The payload of a sign-in, refresh or password change."""
+        return cls(
+            token=signed_in.token,
+            refresh_token=signed_in.refresh_token,
+            user=User.from_row(signed_in.user),
+        )

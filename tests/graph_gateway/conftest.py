@@ -102,10 +102,11 @@ def error_codes(body: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture
-def gateway_settings(make_database_url: DatabaseUrlFactory) -> GatewaySettings:
+def gateway_settings(make_database_url: DatabaseUrlFactory, tmp_path: Path) -> GatewaySettings:
     """Settings for a test gateway: cheap argon2, a test secret, a fresh accounts database."""
     return GatewaySettings(
         environment="test",
+        data_dir=tmp_path / "data",
         database_url=make_database_url("gateway"),
         internal_token=INTERNAL_TOKEN,
         jwt_secret=JWT_SECRET,

@@ -1,51 +1,33 @@
-"""A valid token authenticates only while its account exists (checked once per request)."""
+"""A token speaks for a user only with a canonical subject, a live session and a real account."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
+from graph_gateway.accounts.tokens import Tokens, canonical_id
+from tests.graph_gateway.conftest import JWT_SECRET, Gateway, error_codes
 
-from fc_common.db import Database, create_db_engine
-from fc_common.migrations import upgrade_to_head
-from graph_gateway.accounts import queries
-from graph_gateway.accounts.auth import Accounts
-from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.tokens import Tokens, user_id_from_subject
-from graph_gateway.app import MIGRATIONS_DIR
-from tests.conftest import DatabaseUrlFactory
+CREATE_TAG = 'mutation { createTag(input: {name: "t", color: "#112233"}) { id } }'
 
 
 def test_only_a_canonical_ascii_id_in_range_is_a_subject() -> None:
-    assert [user_id_from_subject(s) for s in ("1", "42", str(2**53 - 1))] == [1, 42, 2**53 - 1]
+    assert [canonical_id(s) for s in ("1", "42", str(2**53 - 1))] == [1, 42, 2**53 - 1]
     for subject in ("٢", "0", "01", "-1", " 1", "1 ", "1.0", "1e3", str(2**53), "", 7, None):
-        assert user_id_from_subject(subject) is None, subject
+        assert canonical_id(subject) is None, subject
 
 
-async def test_an_account_is_believed_only_while_it_exists(
-    make_database_url: DatabaseUrlFactory,
-) -> None:
-    url = make_database_url("gateway")
-    upgrade_to_head(MIGRATIONS_DIR, url)
-    db = Database(create_db_engine(url))
-    try:
-        accounts = Accounts(
-            db=db,
-            passwords=Passwords(time_cost=1, memory_kib=1024, parallelism=1),
-            tokens=Tokens(secret="s" * 32, ttl=timedelta(minutes=5), issuer="i", audience="a"),
-        )
-        with db.write() as session:
-            user = queries.create_user(
-                session=session, email="a@b.io", password_hash="x", display_name=None
-            )
-        assert user.id is not None
-        assert await accounts.user_exists(user.id)
-        assert not await accounts.user_exists(user.id + 1)
-
-        with db.write() as session:
-            session.execute(text("DELETE FROM user_account WHERE id = :id"), {"id": user.id})
-        assert await accounts.user_exists(user.id)  # believed for a few seconds…
-        accounts.forget(user.id)  # …unless the deletion says so
-        assert not await accounts.user_exists(user.id)
-    finally:
-        db.dispose()
+async def test_a_signed_token_for_a_missing_account_creates_nothing(gateway: Gateway) -> None:
+    token = await gateway.sign_up()
+    settings = gateway.settings
+    tokens = Tokens(
+        secret=JWT_SECRET,
+        ttl=timedelta(minutes=5),
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    for user_id, session_id in ((999_999, 1), (1, 999_999), (2**53 - 1, 2**53 - 1)):
+        forged = tokens.issue(user_id, session_id=session_id)
+        body = await gateway.post(CREATE_TAG, token=forged)
+        assert error_codes(body) == ["UNAUTHENTICATED"], (user_id, session_id, body)
+    # The real account still has no tags: none of the refused writes landed anywhere.
+    assert (await gateway.ok("{ tags { id } }", token=token))["tags"] == []

@@ -106,9 +106,11 @@ async def test_introspection_needs_no_token(gateway: Gateway) -> None:
 
 async def test_expired_token_is_refused(gateway: Gateway) -> None:
     token = await gateway.sign_up()
-    user_id = int(jwt.decode(token, options={"verify_signature": False})["sub"])
+    claims = jwt.decode(token, options={"verify_signature": False})
     past = datetime.now(UTC) - timedelta(minutes=gateway.settings.jwt_ttl_minutes + 5)
-    expired = tokens_for(gateway.settings).issue(user_id, now=past)
+    expired = tokens_for(gateway.settings).issue(
+        int(claims["sub"]), session_id=int(claims["sid"]), now=past
+    )
     body = await gateway.post(ME, token=expired)
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert "expired" in body["errors"][0]["message"]
@@ -133,8 +135,11 @@ async def test_malformed_tokens_are_refused(gateway: Gateway, bad_token: str) ->
 
 async def test_forged_token_is_refused(gateway: Gateway) -> None:
     token = await gateway.sign_up()
-    user_id = int(jwt.decode(token, options={"verify_signature": False})["sub"])
-    forged = tokens_for(gateway.settings, secret="another-secret-0123456789abcdef!!").issue(user_id)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    user_id = int(claims["sub"])
+    forged = tokens_for(gateway.settings, secret="another-secret-0123456789abcdef!!").issue(
+        user_id, session_id=int(claims["sid"])
+    )
     assert error_codes(await gateway.post(ME, token=forged)) == ["UNAUTHENTICATED"]
     unsigned = jwt.encode({"sub": str(user_id)}, key=None, algorithm="none")
     assert error_codes(await gateway.post(ME, token=unsigned)) == ["UNAUTHENTICATED"]

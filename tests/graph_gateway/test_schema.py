@@ -16,7 +16,9 @@ from graphql.utilities.print_schema import print_input_value
 from graph_gateway.schema import build_schema as build_gateway_schema
 from graph_gateway.settings import GatewaySettings
 
-# SPEC.md's contract, with its prose comments (connections, inputs) spelled out.
+# SPEC.md's contract, with its prose comments (connections, inputs) spelled out, and the second
+# wave's additions merged in. `days(timeZone:)` has no default any more: left out, it is the
+# user's own `User.timeZone` (acknowledged in schema/breaking-changes-ack.txt).
 SPEC_SDL = """
 scalar DateTime
 scalar Date
@@ -24,8 +26,16 @@ scalar Upload
 enum Mood { JOYFUL HAPPY CALM NEUTRAL TIRED SAD ANXIOUS ANGRY }
 enum Weather { SUNNY PARTLY_CLOUDY CLOUDY RAINY STORMY SNOWY FOGGY WINDY }
 
-type User { id: ID! email: String! displayName: String createdAt: DateTime! }
-type AuthPayload { token: String! user: User! }
+type User { id: ID! email: String! displayName: String createdAt: DateTime! timeZone: String! }
+type AuthPayload { token: String! refreshToken: String! user: User! }
+
+enum ApiKeyScope { READ WRITE }
+type ApiKey { id: ID! name: String! scopes: [ApiKeyScope!]! prefix: String!
+              createdAt: DateTime! lastUsedAt: DateTime expiresAt: DateTime }
+type ApiKeyCreated { key: String! apiKey: ApiKey! }
+type DataExport { url: String! expiresAt: DateTime! byteSize: Int! }
+input UpdateMeInput { displayName: String timeZone: String }
+input CreateApiKeyInput { name: String! scopes: [ApiKeyScope!]! expiresAt: DateTime }
 
 type Tag { id: ID! name: String! color: String!
            events(first: Int = 20, after: String): EventConnection!
@@ -75,11 +85,21 @@ type Query {
   diaryEntry(id: ID!): DiaryEntry
   diaryEntries(from: Date, to: Date, mood: Mood, tagId: ID,
                first: Int = 20, after: String): DiaryEntryConnection
-  days(from: Date!, to: Date!, timeZone: String = "UTC"): [Day!]
+  days(from: Date!, to: Date!, timeZone: String): [Day!]
+  apiKeys: [ApiKey!]!
 }
 
 type Mutation {
-  signUp(email: String!, password: String!, displayName: String): AuthPayload!
+  signUp(email: String!, password: String!, displayName: String, timeZone: String): AuthPayload!
+  refreshToken(refreshToken: String!): AuthPayload!
+  logOut: Boolean!
+  logOutEverywhere: Boolean!
+  changePassword(currentPassword: String!, newPassword: String!): AuthPayload!
+  updateMe(input: UpdateMeInput!): User!
+  createApiKey(input: CreateApiKeyInput!): ApiKeyCreated!
+  revokeApiKey(id: ID!): ID!
+  exportMyData: DataExport!
+  deleteAccount(password: String!): Boolean!
   logIn(email: String!, password: String!): AuthPayload!
   createTag(input: TagInput!): Tag!
   updateTag(id: ID!, input: TagInput!): Tag!

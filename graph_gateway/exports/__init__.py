@@ -1,0 +1,1 @@
+"""Data exports: a zip of everything a user owns, built on disk, fetched through a signed URL."""

@@ -1,0 +1,102 @@
+"""`exportMyData`: build the archive, publish it, and sign a download URL for it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from anyio import to_thread
+
+from graph_gateway.accounts.api_keys import ApiKeys
+from graph_gateway.accounts.auth import Accounts
+from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.calendar import CalendarClient
+from graph_gateway.clients.diary import DiaryClient
+from graph_gateway.errors import UnauthenticatedError
+from graph_gateway.exports.archive import ArchiveWriter, write_archive
+from graph_gateway.exports.store import ExportStore
+from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.write_keys import WriteKeys
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """A published archive: where to download it, until when, and how big it is."""
+
+    url: str
+    expires_at: datetime
+    byte_size: int
+
+
+class Exporter:
+    """Build export archives, a bounded number at a time per process."""
+
+    def __init__(
+        self,
+        *,
+        store: ExportStore,
+        signer: ImageUrlSigner,
+        accounts: Accounts,
+        api_keys: ApiKeys,
+        calendar: Upstream,
+        diary: Upstream,
+        max_bytes: int,
+        concurrency: int,
+    ) -> None:
+        self.store = store
+        self.signer = signer
+        self.accounts = accounts
+        self.api_keys = api_keys
+        self.calendar = calendar
+        self.diary = diary
+        self.max_bytes = max_bytes
+        # Archives cost disk and the services' time: a few at once, the rest wait their turn.
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def export(self, *, user_id: int, request_base_url: str) -> ExportResult:
+        """Archive everything the user owns; a signed URL to download it."""
+        async with self._slots:
+            user = await self.accounts.get_user(user_id)
+            if user is None:
+                raise UnauthenticatedError("The account no longer exists")
+            keys = await to_thread.run_sync(self.api_keys.list, user_id)
+            partial = self.store.new_partial()
+            writer = ArchiveWriter(partial, max_bytes=self.max_bytes)
+            try:
+                await write_archive(
+                    writer,
+                    user=user,
+                    keys=keys,
+                    calendar=CalendarClient(
+                        self.calendar,
+                        user_id=user_id,
+                        keys=WriteKeys(user_id=user_id, client_key=None),
+                    ),
+                    diary=DiaryClient(
+                        self.diary,
+                        user_id=user_id,
+                        keys=WriteKeys(user_id=user_id, client_key=None),
+                    ),
+                    diary_upstream=self.diary,
+                )
+                byte_size = await to_thread.run_sync(writer.close)
+            except BaseException:
+                writer.abort()
+                partial.unlink(missing_ok=True)
+                raise
+            export_id = self.store.publish(partial, user_id=user_id)
+        if await self.accounts.get_user(user_id) is None:  # deleted while we were writing
+            self.store.remove_user(user_id)
+            raise UnauthenticatedError("The account no longer exists")
+        expires_at = int(time.time()) + self.store.lifetime_s
+        url = self.signer.export_url(
+            export_id=export_id,
+            user_id=user_id,
+            expires_at=expires_at,
+            request_base_url=request_base_url,
+        )
+        return ExportResult(
+            url=url, expires_at=datetime.fromtimestamp(expires_at, UTC), byte_size=byte_size
+        )
