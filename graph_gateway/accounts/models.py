@@ -24,7 +24,10 @@ class User(SQLModel, table=True):
     """An account; `email` is stored lower-cased, which makes it unique case-insensitively."""
 
     __tablename__ = "user_account"
-    __table_args__ = (sa.UniqueConstraint("email", name="uq_user_account_email"),)
+    __table_args__ = (
+        sa.UniqueConstraint("email", name="uq_user_account_email"),
+        {"sqlite_autoincrement": True},  # a deleted account's id never returns
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     email: str = Field(max_length=MAX_EMAIL_LENGTH, nullable=False)

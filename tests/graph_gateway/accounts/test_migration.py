@@ -42,3 +42,27 @@ def test_upgrade_downgrade_and_upgrade_again_keep_accounts(database_url: str) ->
         assert set(inspect(engine).get_table_names()) >= NEW_TABLES
     finally:
         engine.dispose()
+
+
+def test_a_deleted_accounts_id_is_never_handed_out_again(database_url: str) -> None:
+    engine = create_engine(database_url)
+    config = alembic_config(MIGRATIONS_DIR, database_url)
+    insert = text(
+        "INSERT INTO user_account (email, password_hash, created_at) "
+        "VALUES (:email, 'h', CURRENT_TIMESTAMP)"
+    )
+    try:
+        command.upgrade(config, "0003")  # an existing installation, before ids were kept
+        with engine.begin() as conn:
+            conn.execute(insert, {"email": "old@example.com"})
+        upgrade_to_head(MIGRATIONS_DIR, database_url)
+        with engine.begin() as conn:
+            highest = conn.execute(text("SELECT max(id) FROM user_account")).scalar_one()
+            conn.execute(text("DELETE FROM user_account WHERE id = :id"), {"id": highest})
+            conn.execute(insert, {"email": "new@example.com"})
+            newest = conn.execute(text("SELECT max(id) FROM user_account")).scalar_one()
+        assert newest > highest
+        command.downgrade(config, "0003")
+        upgrade_to_head(MIGRATIONS_DIR, database_url)
+    finally:
+        engine.dispose()
