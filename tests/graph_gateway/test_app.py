@@ -40,7 +40,8 @@ async def test_readiness_names_the_service_that_is_down(
         gateway_settings, make_database_url, tmp_path, diary_transport=httpx.MockTransport(refuse)
     ) as gateway:
         ready = await gateway.http.get("/health/ready")
-    # Still serving the calendar's fields and accounts: degraded, not unready.
+    # Still serving the calendar's fields and accounts: degraded, not unready. The start-up tag
+    # deletion sync has already failed against the diary, so its breaker reports failures.
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "degraded",
@@ -49,7 +50,7 @@ async def test_readiness_names_the_service_that_is_down(
             "calendar": "ok",
             "diary": "down",
             "calendar_breaker": "ok",
-            "diary_breaker": "ok",
+            "diary_breaker": "degraded",
         },
     }
 
