@@ -39,9 +39,6 @@ T = TypeVar("T")
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
-# The POST routes that only read (batch reads and lookups in docs/internal-api.md): retryable.
-READ_ONLY_POST_SUFFIXES = ("/batch", "/overlapping", "/by-tag", "/by-date-range")
-
 
 class UpstreamMisconfiguredError(RuntimeError):
     """A service refused the gateway itself (wrong internal token, unexpected status)."""
@@ -86,15 +83,18 @@ class Upstream:
         body: object = None,
         params: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, BinaryIO, str]] | None = None,
+        read_only: bool = False,
     ) -> Any:
         """Send one request acting for `user_id`; the decoded JSON answer (None for 204).
 
-        `files` sends a multipart body streamed from the open files (never retried).
+        A GET, or a POST the caller marks `read_only` (a batch read, a lookup, a search), may be
+        sent again after a connection failure or a 502/503/504; anything else is sent at most
+        once. `files` sends a multipart body streamed from the open files (never retried).
         """
         headers = self.internal_headers(user_id)
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
-        is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
+        is_read = method == "GET" or (read_only and files is None)
         response = await self._resilient(
             lambda timeout: self.http.request(
                 method,
