@@ -12,7 +12,7 @@ A refusal is HTTP 429 with `Retry-After` and a `RATE_LIMITED` error.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -20,6 +20,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationType,
     SelectionSetNode,
@@ -29,7 +30,8 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from graph_gateway.errors import GatewayError
+from graph_gateway.errors import GatewayError, ServiceUnavailableError
+from graph_gateway.field_deadline import within_deadline
 from graph_gateway.rate_limit import RateLimitedError, RateLimiter
 from graph_gateway.resilience import request_deadline
 from graph_gateway.upstream_stats import tracking_upstream_calls
@@ -49,22 +51,22 @@ class RequestGuardExtension(SchemaExtension):
         """Check the general bucket, then run the operation within the deadline."""
         context = self.execution_context.context
         request = getattr(context, "request", None)
-        confirm_account = getattr(context, "confirm_account", None)
-        if confirm_account is not None:
-            await confirm_account()
-        user_id = _user_id(context)
-        if self.limiter is not None and request is not None:
-            client = request.client
-            self.client_ip = self.limiter.client_ip(
-                client.host if client else None, request.headers.get("x-forwarded-for")
-            )
-            try:
-                await self.limiter.check_request(user_id=user_id, ip=self.client_ip)
-            except RateLimitedError as error:
-                self._answer_429(error)
-                _add_log_facts(request, {"user_id": user_id, "rate_limited": True})
-                raise  # Strawberry turns it into the response's only error; nothing else runs
         with request_deadline(self.deadline_s), tracking_upstream_calls() as stats:
+            confirm_account = getattr(context, "confirm_account", None)
+            if confirm_account is not None:
+                await _confirm_in_time(confirm_account())
+            user_id = _user_id(context)
+            if self.limiter is not None and request is not None:
+                client = request.client
+                self.client_ip = self.limiter.client_ip(
+                    client.host if client else None, request.headers.get("x-forwarded-for")
+                )
+                try:
+                    await self.limiter.check_request(user_id=user_id, ip=self.client_ip)
+                except RateLimitedError as error:
+                    self._answer_429(error)
+                    _add_log_facts(request, {"user_id": user_id, "rate_limited": True})
+                    raise  # Strawberry makes it the response's only error; nothing else runs
             try:
                 yield
             finally:
@@ -102,6 +104,16 @@ class RequestGuardExtension(SchemaExtension):
             return self.execution_context.operation_name
         except RuntimeError:  # an unparsable document has no operation
             return None
+
+
+async def _confirm_in_time(confirming: Awaitable[None]) -> None:
+    """Confirm the caller's account within the deadline. An account that cannot be confirmed
+    runs nothing: the operation's only error is then SERVICE_UNAVAILABLE (already coded, as
+    Strawberry reports an error raised here on its own)."""
+    try:
+        await within_deadline(confirming)
+    except ServiceUnavailableError as exc:
+        raise GraphQLError(exc.message, extensions=exc.extensions(), original_error=exc) from exc
 
 
 def _user_id(context: Any) -> int | None:
