@@ -16,17 +16,15 @@ from inspect import isawaitable
 from typing import Any, TypeVar
 
 import strawberry
-from graphql import GraphQLObjectType
-from strawberry.types.field import StrawberryField
 
 from graph_gateway.errors import ServiceUnavailableError
+from graph_gateway.plain_fields import strawberry_fields
 from graph_gateway.resilience import remaining_budget
 
 T = TypeVar("T")
 
 GRACE_S = 0.1
 OUT_OF_TIME = "The request ran out of time before this field was ready; try again later"
-_DEFINITION = "strawberry-definition"
 
 
 async def within_deadline(awaitable: Awaitable[T]) -> T:
@@ -56,12 +54,8 @@ def _bounded(resolve: Callable[..., Any]) -> Callable[..., Any]:
 def bound_async_resolvers(schema: strawberry.Schema) -> int:
     """Wrap every async resolver of the schema in the request deadline; how many were wrapped."""
     wrapped = 0
-    for graphql_type in schema._schema.type_map.values():
-        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
-            continue
-        for field in graphql_type.fields.values():
-            definition = (field.extensions or {}).get(_DEFINITION)
-            if isinstance(definition, StrawberryField) and definition.is_async and field.resolve:
-                field.resolve = _bounded(field.resolve)
-                wrapped += 1
+    for field, definition in strawberry_fields(schema):
+        if definition.is_async and field.resolve is not None:
+            field.resolve = _bounded(field.resolve)
+            wrapped += 1
     return wrapped
