@@ -166,7 +166,7 @@ async def build_operations(dataset: Dataset, diary: httpx.AsyncClient) -> list[O
                 name=f"events(first: {n})",
                 query=EVENTS,
                 variables=[{"first": n}],
-                floor=[FloorCall("calendar", [Call("GET", f"/events?first={n}")])],
+                floor=[FloorCall("calendar", [Call("POST", "/events/search", {"first": n})])],
                 result_size=n,
             )
         )
@@ -203,7 +203,7 @@ async def build_operations(dataset: Dataset, diary: httpx.AsyncClient) -> list[O
             ],
         )
     )
-    page = (await diary.get("/entries", params={"first": 50})).raise_for_status().json()
+    page = (await diary.post("/entries/search", json={"first": 50})).raise_for_status().json()
     entry_tag_ids = sorted({t for entry in page["items"] for t in entry["tag_ids"]})
     entry_days = [date.fromisoformat(entry["date"]) for entry in page["items"]]
     operations.append(
@@ -212,7 +212,7 @@ async def build_operations(dataset: Dataset, diary: httpx.AsyncClient) -> list[O
             query=DIARY,
             variables=[{"first": 50}],
             floor=[
-                FloorCall("diary", [Call("GET", "/entries?first=50")]),
+                FloorCall("diary", [Call("POST", "/entries/search", {"first": 50})]),
                 FloorCall("calendar", [Call("POST", "/tags/batch", {"ids": entry_tag_ids})]),
                 FloorCall(
                     "calendar",

@@ -15,9 +15,13 @@ from fc_common.errors import ValidationFailedError
 MAX_PAGE_SIZE = 100
 MAX_BATCH_SIZE = 1000
 MAX_ROW_ID = 2**53 - 1
+MAX_CURSOR_CHARS = 512
 
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 """A row id: a positive integer that a JSON number (a double) carries exactly."""
+
+Cursor = Annotated[str, Field(max_length=MAX_CURSOR_CHARS, description="A page's end_cursor")]
+"""An `after` cursor as a client sends it back (only the service that made it can read it)."""
 
 T = TypeVar("T")
 

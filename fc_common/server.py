@@ -13,6 +13,8 @@ from fc_common.metrics import start_metrics_server
 from fc_common.settings import CommonSettings
 from fc_common.tracing import configure_tracing
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
 
 def serve(app: FastAPI, settings: CommonSettings, *, service: str) -> None:
     """Serve until SIGINT/SIGTERM, then drain in-flight requests up to the shutdown deadline.
@@ -22,7 +24,7 @@ def serve(app: FastAPI, settings: CommonSettings, *, service: str) -> None:
     A drained shutdown is a success: exit 0. (uvicorn re-raises the stop signal once it has
     shut down; with the default handlers in place that would kill the process, exit -15.)
     """
-    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+    for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _exit_cleanly)
     stop_tracing = configure_tracing(service)
     stop_metrics = start_metrics_server(
@@ -66,6 +68,14 @@ def tune_garbage_collector() -> None:
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
-    """Exit 0 on a stop signal uvicorn is not handling: before it starts, or after it drained."""
+    """Exit 0 on a stop signal uvicorn is not handling: before it starts, or after it drained.
+
+    Further stop signals are ignored from here on: the process is already on its way out, and
+    Python puts the default handlers back while it finalizes, so a second SIGTERM (a supervisor
+    repeating itself, Ctrl-C reaching the whole process group) would otherwise kill it with -15.
+    SIGKILL still stops a process whose exit hangs.
+    """
     del signum, frame
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
     raise SystemExit(0)

@@ -13,10 +13,11 @@ upgrade renames that resolver, nothing is replaced (slower, never wrong), and th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLObjectType
+from graphql import GraphQLField, GraphQLObjectType
 from strawberry.types.field import StrawberryField
 
 # What Strawberry names the resolver it gives a plain field (strawberry/schema/schema_converter.py).
@@ -34,19 +35,25 @@ def attribute_resolver(name: str) -> Any:
     return resolve
 
 
-def read_plain_fields_directly(schema: strawberry.Schema) -> int:
-    """Give every plain object field an attribute resolver; how many were replaced."""
-    replaced = 0
+def strawberry_fields(schema: strawberry.Schema) -> Iterator[tuple[GraphQLField, StrawberryField]]:
+    """Each field of the schema's own object types, with the Strawberry field it was made from."""
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
         for field in graphql_type.fields.values():
             definition = (field.extensions or {}).get(_DEFINITION)
-            if (
-                isinstance(definition, StrawberryField)
-                and definition.is_basic_field
-                and getattr(field.resolve, "__name__", None) == _STRAWBERRY_PLAIN_RESOLVER
-            ):
-                field.resolve = attribute_resolver(definition.python_name)
-                replaced += 1
+            if isinstance(definition, StrawberryField):
+                yield field, definition
+
+
+def read_plain_fields_directly(schema: strawberry.Schema) -> int:
+    """Give every plain object field an attribute resolver; how many were replaced."""
+    replaced = 0
+    for field, definition in strawberry_fields(schema):
+        if (
+            definition.is_basic_field
+            and getattr(field.resolve, "__name__", None) == _STRAWBERRY_PLAIN_RESOLVER
+        ):
+            field.resolve = attribute_resolver(definition.python_name)
+            replaced += 1
     return replaced

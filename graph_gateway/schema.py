@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 
 from graph_gateway.api_key_scopes import ApiKeyScopeExtension
 from graph_gateway.errors import ErrorCodesExtension, log_errors
+from graph_gateway.field_deadline import bound_async_resolvers
 from graph_gateway.hardening import guard_extensions
 from graph_gateway.mutations.accounts import AccountMutations
 from graph_gateway.mutations.api_keys import ApiKeyMutations
@@ -78,4 +79,5 @@ def build_schema(
         scalar_overrides=SCALAR_OVERRIDES,
     )
     read_plain_fields_directly(schema)
+    bound_async_resolvers(schema)
     return schema

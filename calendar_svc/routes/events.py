@@ -8,22 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from calendar_svc import event_reads, queries
-from calendar_svc.models import (
-    EventCreate,
-    EventPublic,
-    EventUpdate,
-    RangesBody,
-    Text,
-    UtcDateTime,
-)
-from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
+from calendar_svc.event_search import EventSearch
+from calendar_svc.models import EventCreate, EventPublic, EventUpdate, RangesBody
+from fc_common.batch import Items, Results, TagPagesBody
+from fc_common.db import Database
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
 from fc_common.openapi import created_links
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
 from fc_common.service_app import DatabaseDep
-from fc_common.text import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -49,33 +43,30 @@ def create_event(body: EventCreate, once: WriteOnceDep, db: DatabaseDep) -> Even
 
 @router.get("", responses=error_responses(401, 413, 422))
 def list_events(
-    caller: CallerDep,
-    db: DatabaseDep,
-    start: Annotated[
-        UtcDateTime | None, Query(alias="from", description="Overlapping from (inclusive)")
-    ] = None,
-    end: Annotated[UtcDateTime | None, Query(alias="to", description="Up to (exclusive)")] = None,
-    tag_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
-    search: Annotated[
-        Text | None,
-        Query(
-            max_length=200, pattern=NO_NUL_PATTERN, description="Substring of title or description"
-        ),
-    ] = None,
-    first: Annotated[PageSize, Query()] = DEFAULT_PAGE_SIZE,
-    after: Annotated[str | None, Query(max_length=512, description="A page's end_cursor")] = None,
+    filters: Annotated[EventSearch, Query()], caller: CallerDep, db: DatabaseDep
 ) -> Page[EventPublic]:
     """List the owner's events by start time, filtered, one keyset page at a time."""
+    return _events_page(filters, caller.user_id, db)
+
+
+@router.post("/search", responses=error_responses(400, 401, 413, 422))
+def search_events(body: EventSearch, caller: CallerDep, db: DatabaseDep) -> Page[EventPublic]:
+    """The same list with its filters in a JSON body, so user text never travels in a URL."""
+    return _events_page(body, caller.user_id, db)
+
+
+def _events_page(filters: EventSearch, owner_id: int, db: Database) -> Page[EventPublic]:
+    """One page of the owner's events matching `filters`."""
     with db.read() as session:
         return event_reads.list_events(
             session=session,
-            owner_id=caller.user_id,
-            start=start,
-            end=end,
-            tag_id=tag_id,
-            search=search,
-            first=first,
-            after=after,
+            owner_id=owner_id,
+            start=filters.start,
+            end=filters.end,
+            tag_id=filters.tag_id,
+            search=filters.search,
+            first=filters.first,
+            after=filters.after,
         )
 
 

@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from diary_svc import entry_reads, image_queries, queries
+from diary_svc.entry_search import EntrySearch
 from diary_svc.images import ImageShelf
-from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate, Mood
-from fc_common.batch import DEFAULT_PAGE_SIZE, Items, PageSize, Results, TagPagesBody
+from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate
+from fc_common.batch import Items, Results, TagPagesBody
+from fc_common.db import Database
 from fc_common.errors import NotFoundError, error_responses
 from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
@@ -48,23 +50,28 @@ def create_entry(body: EntryCreate, once: WriteOnceDep, db: DatabaseDep) -> Entr
 
 @router.get("", response_model=Page[EntryPublic])
 def list_entries(
-    caller: CallerDep,
-    db: DatabaseDep,
-    date_from: Annotated[dt.date | None, Query(alias="from", description="Earliest date")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="Latest date")] = None,
-    mood: Mood | None = None,
-    tag_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
-    first: Annotated[PageSize, Query()] = DEFAULT_PAGE_SIZE,
-    after: Annotated[str | None, Query(max_length=512, description="A page's end_cursor")] = None,
+    filters: Annotated[EntrySearch, Query()], caller: CallerDep, db: DatabaseDep
 ) -> Page[EntryPublic]:
     """List the caller's entries by (date, id), filtered by inclusive dates, mood and tag."""
-    key = entry_reads.parse_entry_cursor(after) if after is not None else None
-    filters = entry_reads.EntryFilters(
-        date_from=date_from, date_to=date_to, mood=mood, tag_id=tag_id
-    )
+    return _entries_page(filters, caller.user_id, db)
+
+
+@router.post("/search", response_model=Page[EntryPublic], responses=_BODY_ERRORS)
+def search_entries(body: EntrySearch, caller: CallerDep, db: DatabaseDep) -> Page[EntryPublic]:
+    """The same list with its filters in a JSON body, so user text never travels in a URL."""
+    return _entries_page(body, caller.user_id, db)
+
+
+def _entries_page(search: EntrySearch, owner_id: int, db: Database) -> Page[EntryPublic]:
+    """One page of the owner's entries matching `search`."""
+    key = entry_reads.parse_entry_cursor(search.after) if search.after is not None else None
     with db.read() as session:
         return entry_reads.list_entries(
-            session=session, owner_id=caller.user_id, filters=filters, first=first, after=key
+            session=session,
+            owner_id=owner_id,
+            filters=search.filters(),
+            first=search.first,
+            after=key,
         )
 
 

@@ -42,9 +42,6 @@ T = TypeVar("T")
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
-# The POST routes that only read (batch reads and lookups in docs/internal-api.md): retryable.
-READ_ONLY_POST_SUFFIXES = ("/batch", "/overlapping", "/by-tag", "/by-date-range")
-
 
 class UpstreamMisconfiguredError(RuntimeError):
     """A service refused the gateway itself (wrong internal token, unexpected status)."""
@@ -91,19 +88,22 @@ class Upstream:
         idempotency_key: str | None = None,
         params: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, BinaryIO, str]] | None = None,
+        read_only: bool = False,
     ) -> Any:
         """Send one request acting for `user_id`; the decoded JSON answer (None for 204).
 
-        `files` sends a multipart body streamed from the open files (never retried). A write with
-        an `idempotency_key` sends it along and may be retried. `user_id=None` is for the
-        maintenance routes, which act for no one user.
+        A GET, or a POST the caller marks `read_only` (a batch read, a lookup, a search), may be
+        sent again after a connection failure or a 502/503/504, and so may a write with an
+        `idempotency_key` (sent along; the service replays what already ran); anything else is
+        sent at most once. `files` sends a multipart body streamed from the open files (never
+        retried). `user_id=None` is for the maintenance routes, which act for no one user.
         """
         headers = self.internal_headers(user_id)
         if idempotency_key is not None:
             headers["idempotency-key"] = idempotency_key
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
-        is_read = method == "GET" or (method == "POST" and path.endswith(READ_ONLY_POST_SUFFIXES))
+        is_read = method == "GET" or (read_only and files is None)
         response = await self._resilient(
             lambda timeout: self.http.request(
                 method,
@@ -239,6 +239,10 @@ class ServiceClient:
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
+
+    async def _read(self, path: str, body: object) -> Any:
+        """POST a read-only request (retried like a GET)."""
+        return await self._call("POST", path, body=body, read_only=True)
 
     async def _write(self, method: str, path: str, **kwargs: Any) -> Any:
         """A write, under the next idempotency key of this request (so it may be retried)."""

@@ -13,6 +13,7 @@ from graph_gateway.clients.records import (
     PageRecord,
     TagRecord,
     event_from_json,
+    iso_or_none,
     items_from_json,
     page_from_json,
     results_from_json,
@@ -36,7 +37,7 @@ class CalendarClient(ServiceClient):
 
     async def get_tags(self, ids: Sequence[int]) -> list[TagRecord | None]:
         """Tags by id in order, None for a miss or another user's tag."""
-        raw = await self._call("POST", "/tags/batch", body={"ids": list(ids)})
+        raw = await self._read("/tags/batch", {"ids": list(ids)})
         return self._upstream.read(partial(items_from_json, item=tag_from_json), raw)
 
     async def create_tag(self, *, name: str, color: str) -> TagRecord:
@@ -57,7 +58,7 @@ class CalendarClient(ServiceClient):
 
     async def get_events(self, ids: Sequence[int]) -> list[EventRecord | None]:
         """Events by id in order, None for a miss or another user's event."""
-        raw = await self._call("POST", "/events/batch", body={"ids": list(ids)})
+        raw = await self._read("/events/batch", {"ids": list(ids)})
         return self._upstream.read(partial(items_from_json, item=event_from_json), raw)
 
     async def list_events(
@@ -71,18 +72,16 @@ class CalendarClient(ServiceClient):
         after: str | None,
     ) -> PageRecord[EventRecord]:
         """One page of the user's events overlapping `[start, end)`, by start time."""
-        params = {"first": str(first)}
-        if start is not None:
-            params["from"] = start.isoformat()
-        if end is not None:
-            params["to"] = end.isoformat()
-        if tag_id is not None:
-            params["tag_id"] = str(tag_id)
-        if search is not None:
-            params["search"] = search
-        if after is not None:
-            params["after"] = after
-        raw = await self._call("GET", "/events", params=params)
+        # In the body, not the URL: `search` and `after` are the user's own text.
+        body = {
+            "from": iso_or_none(start),
+            "to": iso_or_none(end),
+            "tag_id": tag_id,
+            "search": search,
+            "first": first,
+            "after": after,
+        }
+        raw = await self._read("/events/search", body)
         return self._upstream.read(partial(page_from_json, item=event_from_json), raw)
 
     async def create_event(self, data: Json) -> EventRecord:
@@ -104,7 +103,7 @@ class CalendarClient(ServiceClient):
     ) -> list[list[EventRecord]]:
         """For each `[start, end)` range, the user's events overlapping it."""
         body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
-        raw = await self._call("POST", "/events/overlapping", body=body)
+        raw = await self._read("/events/overlapping", body)
         return self._upstream.read(partial(results_from_json, result=_events), raw)
 
     async def events_by_tag(
@@ -112,7 +111,7 @@ class CalendarClient(ServiceClient):
     ) -> list[PageRecord[EventRecord]]:
         """For each `(tag_id, first, after)`, one page of the events carrying that tag."""
         body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
-        raw = await self._call("POST", "/events/by-tag", body=body)
+        raw = await self._read("/events/by-tag", body)
         page = partial(page_from_json, item=event_from_json)
         return self._upstream.read(partial(results_from_json, result=page), raw)
 

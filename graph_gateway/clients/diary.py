@@ -12,6 +12,7 @@ from graph_gateway.clients.records import (
     Json,
     PageRecord,
     entry_from_json,
+    iso_or_none,
     items_from_json,
     page_from_json,
     results_from_json,
@@ -27,7 +28,7 @@ class DiaryClient(ServiceClient):
 
     async def get_entries(self, ids: Sequence[int]) -> list[EntryRecord | None]:
         """Entries by id in order, None for a miss or another user's entry."""
-        raw = await self._call("POST", "/entries/batch", body={"ids": list(ids)})
+        raw = await self._read("/entries/batch", {"ids": list(ids)})
         return self._upstream.read(partial(items_from_json, item=entry_from_json), raw)
 
     async def list_entries(
@@ -41,18 +42,16 @@ class DiaryClient(ServiceClient):
         after: str | None,
     ) -> PageRecord[EntryRecord]:
         """One page of the user's entries dated within `[start, end]`, by date."""
-        params = {"first": str(first)}
-        if start is not None:
-            params["from"] = start.isoformat()
-        if end is not None:
-            params["to"] = end.isoformat()
-        if mood is not None:
-            params["mood"] = mood
-        if tag_id is not None:
-            params["tag_id"] = str(tag_id)
-        if after is not None:
-            params["after"] = after
-        raw = await self._call("GET", "/entries", params=params)
+        # In the body, not the URL: `after` is whatever the user sent back.
+        body = {
+            "from": iso_or_none(start),
+            "to": iso_or_none(end),
+            "mood": mood,
+            "tag_id": tag_id,
+            "first": first,
+            "after": after,
+        }
+        raw = await self._read("/entries/search", body)
         return self._upstream.read(partial(page_from_json, item=entry_from_json), raw)
 
     async def create_entry(self, data: Json) -> EntryRecord:
@@ -74,7 +73,7 @@ class DiaryClient(ServiceClient):
     ) -> list[list[EntryRecord]]:
         """For each inclusive `[start, end]` date range, the user's entries dated within it."""
         body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
-        raw = await self._call("POST", "/entries/by-date-range", body=body)
+        raw = await self._read("/entries/by-date-range", body)
         return self._upstream.read(partial(results_from_json, result=_entries), raw)
 
     async def entries_by_tag(
@@ -82,7 +81,7 @@ class DiaryClient(ServiceClient):
     ) -> list[PageRecord[EntryRecord]]:
         """For each `(tag_id, first, after)`, one page of the entries carrying that tag."""
         body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
-        raw = await self._call("POST", "/entries/by-tag", body=body)
+        raw = await self._read("/entries/by-tag", body)
         page = partial(page_from_json, item=entry_from_json)
         return self._upstream.read(partial(results_from_json, result=page), raw)
 

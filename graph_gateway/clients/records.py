@@ -161,3 +161,8 @@ def items_from_json(raw: Json, item: Callable[[Json], T]) -> list[T | None]:
 def results_from_json(raw: Json, result: Callable[[Any], T]) -> list[T]:
     """A batch lookup's `results`, one per key in request order."""
     return [result(r) for r in raw["results"]]
+
+
+def iso_or_none(value: date | datetime | None) -> str | None:
+    """A date or datetime as the services read it (ISO 8601), None as None."""
+    return None if value is None else value.isoformat()

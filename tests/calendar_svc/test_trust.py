@@ -27,6 +27,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/events/batch", {"ids": [1]}),
     ("POST", "/events/overlapping", {"ranges": [{"start": START, "end": START}]}),
     ("POST", "/events/by-tag", {"requests": [{"tag_id": 1}]}),
+    ("POST", "/events/search", {"search": "t"}),
 ]
 
 

@@ -20,6 +20,7 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/entries/batch", {"ids": [1]}),
     ("POST", "/entries/by-date-range", {"ranges": [{"start": "2026-01-01", "end": "2026-12-31"}]}),
     ("POST", "/entries/by-tag", {"requests": [{"tag_id": 1}]}),
+    ("POST", "/entries/search", {"mood": "CALM"}),
     ("DELETE", "/tags/1", None),
 ]
 

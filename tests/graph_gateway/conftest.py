@@ -33,16 +33,18 @@ _emails = itertools.count(1)
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Pass requests on to another transport, remembering each one's method, path and headers."""
+    """Pass requests on to another transport, remembering each one (method, path, headers)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.calls: list[tuple[str, str]] = []
         self.headers: list[httpx.Headers] = []
+        self.requests: list[httpx.Request] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.calls.append((request.method, request.url.path))
         self.headers.append(request.headers)
+        self.requests.append(request)
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -94,6 +96,7 @@ class Gateway:
         for transport in (self.calendar, self.diary):
             transport.calls.clear()
             transport.headers.clear()
+            transport.requests.clear()
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

@@ -59,7 +59,7 @@ async def test_fifty_events_with_tags_and_entries(gateway: Gateway, token: str) 
     assert len(edges) == 50
     assert all(e["node"]["tags"] and len(e["node"]["diaryEntries"]) == 1 for e in edges)
     assert Counter(gateway.calendar.calls) == {
-        ("GET", "/events"): 1,  # level 1: the page (tags come embedded: no call)
+        ("POST", "/events/search"): 1,  # level 1: the page (tags come embedded: no call)
         ("POST", "/tags/batch"): 1,  # level 3: DiaryEntry.tags
         ("POST", "/events/overlapping"): 1,  # level 3: DiaryEntry.events
     }

@@ -50,7 +50,9 @@ async def test_one_line_per_request_names_operation_user_and_upstream_calls(
     assert line["upstream"]["diary"]["count"] == 1
     assert line["upstream"]["diary"]["total_ms"] > 0
     # The request id crossed to both services and came back in their own lines.
-    assert [r["path"] for r in request_lines(hardening_stack.calendar, request_id)] == ["/events"]
+    assert [r["path"] for r in request_lines(hardening_stack.calendar, request_id)] == [
+        "/events/search"
+    ]
     assert request_lines(hardening_stack.diary, request_id)[0]["path"] == "/entries/by-date-range"
     # One line per request in each process: the HTTP client's own line per call is gone.
     for process in hardening_stack.processes:

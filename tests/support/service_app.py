@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -49,3 +50,21 @@ def running_process(
     return running_service(
         module, env_prefix=env_prefix, database_url=database_url, workdir=workdir, token=TOKEN
     )
+
+
+async def listed_both_ways(
+    client: httpx.AsyncClient, path: str, filters: dict[str, Any]
+) -> httpx.Response:
+    """`POST {path}/search` with `filters` as its body, after checking that `GET {path}` with
+    them as its query string answers the same (one model validates both)."""
+    searched = await client.post(f"{path}/search", json=filters)
+    listed = await client.get(path, params=filters)
+    assert (listed.status_code, listed.json()) == (searched.status_code, searched.json())
+    return searched
+
+
+async def refused_both_ways(client: httpx.AsyncClient, path: str, filters: dict[str, Any]) -> Any:
+    """The field both list routes name when they refuse `filters` with a coded 422."""
+    refused = await listed_both_ways(client, path, filters)
+    assert (refused.status_code, refused.json()["code"]) == (422, "VALIDATION_FAILED")
+    return refused.json()["field"]

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+import sqlalchemy as sa
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 DATA_VERBS = frozenset({"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"})
+MIGRATION_TABLES = frozenset({"alembic_version"})
 
 
 def is_data_statement(statement: str) -> bool:
@@ -60,3 +62,29 @@ def check_sqlite_intact(database_url: str) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()  # the with block commits; it does not close
+
+
+def empty_database(database_url: str, *, keep: frozenset[str] = MIGRATION_TABLES) -> None:
+    """Delete every row (but the migration records) and restart ids, as in a fresh database.
+
+    Safe while a service runs on the database: it sees the rows gone at its next transaction.
+    """
+    engine = create_engine(database_url)
+    try:
+        metadata = sa.MetaData()
+        metadata.reflect(engine, only=lambda name, _: name not in keep)
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                return
+            # Children first, for the foreign keys. SQLite then hands out max(id) + 1 again,
+            # unless a table is AUTOINCREMENT, whose counters live in sqlite_sequence.
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+            if conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+            ).first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+    finally:
+        engine.dispose()
