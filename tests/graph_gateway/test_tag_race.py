@@ -41,7 +41,7 @@ async def _raw_tag_ids(gateway: Gateway, token: str) -> tuple[set[int], set[int]
         "diaryEntries(first: 100) { edges { node { id } } } }",
         token=token,
     )
-    user_id = gateway.app.state.services.accounts.tokens.verify(token)
+    user_id = int((await gateway.ok("{ me { id } }", token=token))["me"]["id"])
     event_ids = [int(e["node"]["id"]) for e in data["events"]["edges"]]
     entry_ids = [int(e["node"]["id"]) for e in data["diaryEntries"]["edges"]]
     calendar, diary = gateway.app.state.services.calendar, gateway.app.state.services.diary
@@ -86,7 +86,7 @@ async def test_create_with_tag_racing_delete_tag_leaves_no_link(
 async def test_a_deleted_tag_is_refused_by_the_diary_for_good(gateway: Gateway, token: str) -> None:
     tag = await make_tag(gateway, token)
     await gateway.ok(DELETE_TAG, {"id": tag["id"]}, token=token)
-    user_id = gateway.app.state.services.accounts.tokens.verify(token)
+    user_id = int((await gateway.ok("{ me { id } }", token=token))["me"]["id"])
     body = {"date": "2026-03-10", "content": "late", "tag_ids": [int(tag["id"])]}
     diary = gateway.app.state.services.diary
     with pytest.raises(BadUserInputError) as refused:
