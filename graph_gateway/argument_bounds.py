@@ -41,7 +41,11 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from graph_gateway.accounts.models import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH
+from graph_gateway.accounts.models import (
+    MAX_API_KEY_NAME_LENGTH,
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_EMAIL_LENGTH,
+)
 from graph_gateway.accounts.password_policy import MAX_PASSWORD_LENGTH
 from graph_gateway.errors import BadUserInputError
 
@@ -49,6 +53,8 @@ DEFAULT_MAX_CHARS = 2_000
 ID_MAX_CHARS = 32
 CURSOR_MAX_CHARS = 256
 TIME_ZONE_MAX_CHARS = 64
+# Far above a real one (`fcr_` and 43 base-64 characters): room to change the format.
+REFRESH_TOKEN_MAX_CHARS = 256
 
 # "Type.field" for input fields, "Type.field.argument" for arguments.
 MAX_CHARS: Mapping[str, int] = {
@@ -63,6 +69,14 @@ MAX_CHARS: Mapping[str, int] = {
     "Mutation.signUp.displayName": MAX_DISPLAY_NAME_LENGTH,
     "Mutation.logIn.email": MAX_EMAIL_LENGTH,
     "Mutation.logIn.password": MAX_PASSWORD_LENGTH,
+    "Mutation.signUp.timeZone": TIME_ZONE_MAX_CHARS,
+    "Mutation.refreshToken.refreshToken": REFRESH_TOKEN_MAX_CHARS,
+    "Mutation.changePassword.currentPassword": MAX_PASSWORD_LENGTH,
+    "Mutation.changePassword.newPassword": MAX_PASSWORD_LENGTH,
+    "Mutation.deleteAccount.password": MAX_PASSWORD_LENGTH,
+    "UpdateMeInput.displayName": MAX_DISPLAY_NAME_LENGTH,
+    "UpdateMeInput.timeZone": TIME_ZONE_MAX_CHARS,
+    "CreateApiKeyInput.name": MAX_API_KEY_NAME_LENGTH,
     "Query.days.timeZone": TIME_ZONE_MAX_CHARS,
     "Query.events.search": 200,
     **{f"{parent}.after": CURSOR_MAX_CHARS for parent in (

@@ -35,7 +35,7 @@ HEADERS = headers_for()
 def test_every_operation_conforms_to_the_openapi(database_url: str, tmp_path: Path) -> None:
     with running_calendar(database_url, tmp_path) as service:
         schema = load_schema(service.url)
-        assert len(list(schema.get_all_operations())) == 17
+        assert len(list(schema.get_all_operations())) == 19
         check_every_operation(schema, headers=HEADERS, examples=25, unexpressible=UNEXPRESSIBLE)
 
 
