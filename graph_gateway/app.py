@@ -149,6 +149,7 @@ def create_app(
                 calendar=calendar,
                 diary=diary,
                 rate_limiter=rate_limiter,
+                auth_deadline_s=settings.request_deadline_s,
             )
             if rate_limiter is not None:
                 stack.push_async_callback(rate_limiter.aclose)

@@ -3,6 +3,7 @@ acting for that caller, and the DataLoaders."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -18,8 +19,14 @@ from graph_gateway.accounts.deletion import AccountEraser
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
-from graph_gateway.errors import ForbiddenError, GatewayError, UnauthenticatedError
+from graph_gateway.errors import (
+    ForbiddenError,
+    GatewayError,
+    ServiceUnavailableError,
+    UnauthenticatedError,
+)
 from graph_gateway.exports.exporter import Exporter
+from graph_gateway.field_deadline import OUT_OF_TIME
 from graph_gateway.loaders import Loaders
 from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.time_zones import time_zone
@@ -41,6 +48,8 @@ class Services:
     calendar: Upstream
     diary: Upstream
     rate_limiter: RateLimiter | None = None
+    # The request's time budget also bounds the credential check (a cached database read).
+    auth_deadline_s: float = 15.0
 
 
 class GatewayContext(BaseContext):
@@ -131,7 +140,15 @@ async def get_context(request: Request) -> GatewayContext:
     if authorization is None:
         return GatewayContext(services=services, principal=None, idempotency_key=key)
     try:
-        principal = await services.authenticator.authenticate(bearer_credential(authorization))
+        async with asyncio.timeout(services.auth_deadline_s):
+            principal = await services.authenticator.authenticate(bearer_credential(authorization))
+    except TimeoutError:
+        # The accounts database (or the threads that read it) did not answer in time: every
+        # field that needs the caller is SERVICE_UNAVAILABLE, and nothing runs for them.
+        error = ServiceUnavailableError("gateway", OUT_OF_TIME)
+        return GatewayContext(
+            services=services, principal=None, auth_error=error, idempotency_key=key
+        )
     except GatewayError as error:
         return GatewayContext(
             services=services, principal=None, auth_error=error, idempotency_key=key

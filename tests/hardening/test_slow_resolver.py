@@ -116,7 +116,11 @@ async def test_an_account_that_cannot_be_confirmed_in_time_runs_nothing(
             response = await http.post("/graphql", json={"query": "{ tags { id } }"}, headers=auth)
             took = time.monotonic() - started
 
-    assert took < DEADLINE_S + GRACE_S + 1.0, took
+    assert DEADLINE_S - 0.1 <= took < DEADLINE_S + GRACE_S + 1.0, took
     body = response.json()
-    assert body.get("data") is None
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["SERVICE_UNAVAILABLE"]
+    # The credential could not be checked in time: the field that needs the caller is null with
+    # SERVICE_UNAVAILABLE.
+    assert body["data"] == {"tags": None}
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["tags"], "SERVICE_UNAVAILABLE")
+    ]
