@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from bench.apollo_cost import markdown_apollo, measure_apollo, node_path
 from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
@@ -63,6 +64,16 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip-metrics-cost",
         action="store_true",
         help="skip comparing gateways with metrics/tracing off and on (never run with --quick)",
+    )
+    parser.add_argument(
+        "--apollo",
+        action="store_true",
+        help="run only the comparison with the Apollo Server reference gateway",
+    )
+    parser.add_argument(
+        "--skip-apollo",
+        action="store_true",
+        help="skip the comparison with the Apollo Server reference gateway",
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
@@ -177,6 +188,23 @@ def _measure_phase(
     return results, profiles
 
 
+def _apollo_phase(
+    system: System,
+    config: SystemConfig,
+    dataset: Dataset,
+    operations: list[Operation],
+    plan: Plan,
+) -> list[dict[str, Any]]:
+    """Our gateway against the Apollo reference, over the same services (byte-equal answers)."""
+    _say("comparing with the Apollo Server reference gateway …")
+    credentials = Credentials(
+        token=asyncio.run(log_in(system.gateway.url)),
+        internal_token=config.internal_token,
+        user_id=dataset.user_id,
+    )
+    return measure_apollo(system, config, operations, credentials=credentials, plan=plan)
+
+
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]]:
     """The whole bench: the machine-readable results and the per-operation figures.
 
@@ -184,6 +212,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     them, which saves a restart and costs some accuracy: good enough for a smoke test.
     """
     wrk_path()
+    with_apollo = args.apollo or not (args.quick or args.skip_apollo)
+    if with_apollo:
+        node_path()
     if args.profile:
         py_spy_path()
     size = DatasetSize.tiny() if args.tiny else DatasetSize()
@@ -196,17 +227,27 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
     metrics_cost: list[dict[str, Any]] = []
+    apollo: list[dict[str, Any]] = []
+    results: list[OperationResult] = []
+    profiles: dict[str, dict[str, Any] | None] = {}
     with _workdir(keep=args.keep_workdir) as tmp:
         config = SystemConfig(workdir=tmp)
         with running_system(
             config, log_level="INFO", extra_gateway_env=GATEWAY_BENCH_ENV
         ) as system:
             dataset, operations, upstream = _count_phase(system, config, size, args.only)
-            if args.quick:
+            if args.quick and not args.apollo:
                 results, profiles = _measure_phase(
                     system, config, dataset, operations, upstream, plan
                 )
-        if not args.quick:
+            if args.quick and args.apollo:
+                apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if args.apollo and not args.quick:
+            with running_system(
+                config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
+            ) as system:
+                apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if not (args.quick or args.apollo):
             with running_system(
                 config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
             ) as system:
@@ -222,6 +263,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
                         gateway_env=GATEWAY_BENCH_ENV,
                         plan=plan,
                     )
+                if with_apollo:
+                    apollo = _apollo_phase(system, config, dataset, operations, plan)
     document = {
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
@@ -247,6 +290,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         document["gateway_profiles"] = profiles
     if metrics_cost:
         document["metrics_cost"] = metrics_cost
+    if apollo:
+        document["apollo"] = apollo
     return document, results
 
 
@@ -278,16 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         _say(f"bench failed: {exc}")
         return 1
-    print(markdown_table(results))
-    if document["scaling"]:
+    if results:
+        print(markdown_table(results))
+        if document["scaling"]:
+            print()
+            print(markdown_scaling(document["scaling"]))
         print()
-        print(markdown_scaling(document["scaling"]))
-    print()
-    for name, target in document["targets"].items():
-        print(f"{'MET    ' if target['met'] else 'NOT MET'} {name}: {target.get('figures', '')}")
+        for name, target in document["targets"].items():
+            met = "MET    " if target["met"] else "NOT MET"
+            print(f"{met} {name}: {target.get('figures', '')}")
     if document.get("metrics_cost"):
         print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
         print(markdown_metrics_cost(document["metrics_cost"]))
+    if document.get("apollo"):
+        print("\nour gateway against Apollo Server 5 (same services, identical answers, ABAB):")
+        print(markdown_apollo(document["apollo"]))
     _print_profiles(document.get("gateway_profiles", {}))
     path = write_results(document, args.results_dir)
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
