@@ -117,9 +117,7 @@ def _checked_requests(operation: Operation) -> list[Call]:
     return requests[::step][:CHECKED_REQUESTS]
 
 
-def check_same_answers(
-    ours: ManagedProcess, apollo: ManagedProcess, operation: Operation, token: str
-) -> int:
+def check_same_answers(ours_url: str, apollo_url: str, operation: Operation, token: str) -> int:
     """Send the operation's requests to both gateways; fail unless the bodies are the same bytes.
 
     Returns how many requests were compared. A `createEvent` answer is compared with the new
@@ -130,7 +128,7 @@ def check_same_answers(
     with httpx.Client(timeout=30, headers=headers) as client:
         for call in _checked_requests(operation):
             body = json.dumps(call.body, ensure_ascii=False).encode()
-            answers = [client.post(f"{p.url}{call.path}", content=body) for p in (ours, apollo)]
+            answers = [client.post(f"{u}{call.path}", content=body) for u in (ours_url, apollo_url)]
             mine, theirs = answers[0].content, answers[1].content.removesuffix(b"\n")
             if operation.writes:
                 found = _CREATED_ID.match(theirs)
@@ -163,7 +161,9 @@ def measure_apollo(
     with apollo_process(config, system) as apollo:
         gateways = {"ours": system.gateway, "apollo": apollo}
         for operation in operations:
-            compared = check_same_answers(system.gateway, apollo, operation, credentials.token)
+            compared = check_same_answers(
+                system.gateway.url, apollo.url, operation, credentials.token
+            )
             requests = write_request_file(
                 workdir / f"{_slug(operation.name)}-apollo.tsv",
                 operation.requests(),
