@@ -32,6 +32,7 @@ from bench.operations import Operation, build_operations
 from bench.procs import REPO_ROOT, System, SystemConfig, running_system
 from bench.profile import Profile, py_spy_path
 from bench.report import OperationResult, markdown_scaling, markdown_table, scaling, targets
+from bench.sql_floor import markdown_sql_floor, measure_sql_floor
 from bench.stats import BenchError
 from bench.upstream import count_upstream
 
@@ -75,6 +76,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip the comparison with the Apollo Server reference gateway",
     )
+    parser.add_argument(
+        "--skip-sql-floor",
+        action="store_true",
+        help="skip running the services' SQL straight on the driver (the SQL floor)",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--keep-workdir", action="store_true", help="keep the databases and logs for a look after"
@@ -83,6 +89,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.quick:
         args.duration, args.warmup, args.runs = 2, 1, 1
+    args.sql_floor_s = 0.3 if args.quick else 1.0
     return args
 
 
@@ -228,6 +235,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     started_at = datetime.now(UTC)
     metrics_cost: list[dict[str, Any]] = []
     apollo: list[dict[str, Any]] = []
+    sql_floor: list[dict[str, Any]] = []
     results: list[OperationResult] = []
     profiles: dict[str, dict[str, Any] | None] = {}
     with _workdir(keep=args.keep_workdir) as tmp:
@@ -265,6 +273,11 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
                     )
                 if with_apollo:
                     apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if results and not args.skip_sql_floor:
+            _say("running the services' SQL straight on the driver …")
+            sql_floor = measure_sql_floor(
+                config, operations, results, user_id=dataset.user_id, seconds=args.sql_floor_s
+            )
     document = {
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
@@ -292,6 +305,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         document["metrics_cost"] = metrics_cost
     if apollo:
         document["apollo"] = apollo
+    if sql_floor:
+        document["sql_floor"] = sql_floor
     return document, results
 
 
@@ -335,6 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     if document.get("metrics_cost"):
         print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
         print(markdown_metrics_cost(document["metrics_cost"]))
+    if document.get("sql_floor"):
+        print("\nservices against their SQL floor (the same statements on sqlite3 + orjson):")
+        print(markdown_sql_floor(document["sql_floor"]))
     if document.get("apollo"):
         print("\nour gateway against Apollo Server 5 (same services, identical answers, ABAB):")
         print(markdown_apollo(document["apollo"]))
