@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -233,6 +234,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     )
     log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
+    load_at_start = os.getloadavg()
     metrics_cost: list[dict[str, Any]] = []
     apollo: list[dict[str, Any]] = []
     sql_floor: list[dict[str, Any]] = []
@@ -283,6 +285,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         "finished_at": datetime.now(UTC).isoformat(),
         "command": " ".join(["python -m bench.run", *args.argv]),
         "machine": machine_info(),
+        # 1, 5 and 15-minute load averages: what else the two cores were doing.
+        "load_average": {"started": load_at_start, "finished": os.getloadavg()},
         "revision": git_revision(),
         "config": {
             "connections": args.connections,
