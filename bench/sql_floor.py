@@ -30,6 +30,8 @@ from bench.operations import Call, Operation
 from bench.procs import SystemConfig
 from bench.report import OperationResult
 from bench.stats import BenchError
+from fc_common.logging import configure_logging
+from fc_common.settings import CommonSettings
 
 Statement = tuple[str, Any]
 DATA_VERBS = frozenset({"SELECT", "WITH"})
@@ -63,15 +65,20 @@ def _app(service: str, config: SystemConfig) -> FastAPI:
         "data_dir": config.workdir,
     }
     create: Callable[[Any], FastAPI]
+    settings: CommonSettings
     if service == "calendar":
         from calendar_svc.app import create_app as create
         from calendar_svc.settings import CalendarSettings
 
-        return create(CalendarSettings(**common))
-    from diary_svc.app import create_app as create
-    from diary_svc.settings import DiarySettings
+        settings = CalendarSettings(**common)
+    else:
+        from diary_svc.app import create_app as create
+        from diary_svc.settings import DiarySettings
 
-    return create(DiarySettings(**common))
+        settings = DiarySettings(**common)
+    # As `python -m <service>` does: at WARNING, its request logs stay off the bench's output.
+    configure_logging(settings, service=f"{service}_svc")
+    return create(settings)
 
 
 async def _send(
