@@ -11,6 +11,7 @@ service is from its SQL.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import sys
 import time
@@ -21,6 +22,7 @@ from typing import Any
 
 import httpx
 import orjson
+import structlog
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import event
@@ -124,6 +126,20 @@ def floor_ms(database: Path, statements: list[Statement], *, seconds: float) -> 
         connection.close()
 
 
+@contextmanager
+def _logging_restored() -> Iterator[None]:
+    """Put the process's logging back as it was (the services' set-up replaces it)."""
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 def measure_sql_floor(
     config: SystemConfig,
     operations: list[Operation],
@@ -133,6 +149,18 @@ def measure_sql_floor(
     seconds: float,
 ) -> list[dict[str, Any]]:
     """Per read operation and floor call: its statements, the SQL floor, the service ÷ floor."""
+    with _logging_restored():
+        return _measure(config, operations, results, user_id=user_id, seconds=seconds)
+
+
+def _measure(
+    config: SystemConfig,
+    operations: list[Operation],
+    results: list[OperationResult],
+    *,
+    user_id: int,
+    seconds: float,
+) -> list[dict[str, Any]]:
     measured = {r.name: r for r in results}
     rows = []
     for operation in operations:
