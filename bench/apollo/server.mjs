@@ -5,7 +5,8 @@
 // It makes the same upstream calls as graph_gateway (same routes, same bodies, the same
 // X-Internal-Token / X-User-Id headers, a random Idempotency-Key on writes) and answers the
 // bench's documents with the same bytes; `python -m bench.run --apollo` checks that first.
-// Only the schema subset those operations need is here.
+// Only the schema subset those operations need is here, and only their success paths: error
+// answers (bad ids, refused inputs, a service down) are not ported and not compared.
 //
 // Environment: APOLLO_PORT, APOLLO_CALENDAR_URL, APOLLO_DIARY_URL, APOLLO_INTERNAL_TOKEN,
 // APOLLO_JWT_SECRET (and optionally APOLLO_JWT_ISSUER, APOLLO_JWT_AUDIENCE).
