@@ -23,7 +23,7 @@ $(UV):
 venv: $(UV) ## Create .venv from the lock file (uv.lock)
 	$(UV) sync --frozen --quiet
 
-node: ## Install the pinned npm packages (GraphiQL assets, graphql-http, Apollo Client)
+node: ## Install the pinned npm packages (GraphiQL assets, graphql-http, Apollo Client, the bench's Apollo Server)
 	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund --loglevel=error; fi
 
@@ -86,7 +86,7 @@ migrate: venv ## Apply every process's migrations to the configured databases
 seed: venv ## Seed the demo account and a month of demo data (idempotent)
 	$(PY) -m scripts.seed
 
-bench: venv wrk ## Benchmark the gateway against the direct service calls (BENCH_ARGS=--quick)
+bench: venv node wrk ## Benchmark the gateway against the direct service calls and Apollo Server (BENCH_ARGS=--quick)
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 bench-auth: venv ## Measure what checking a session or API key costs per request

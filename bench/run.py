@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from bench.apollo_cost import markdown_apollo, measure_apollo, node_path
 from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
@@ -31,6 +33,7 @@ from bench.operations import Operation, build_operations
 from bench.procs import REPO_ROOT, System, SystemConfig, running_system
 from bench.profile import Profile, py_spy_path
 from bench.report import OperationResult, markdown_scaling, markdown_table, scaling, targets
+from bench.sql_floor import markdown_sql_floor, measure_sql_floor
 from bench.stats import BenchError
 from bench.upstream import count_upstream
 
@@ -64,6 +67,21 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip comparing gateways with metrics/tracing off and on (never run with --quick)",
     )
+    parser.add_argument(
+        "--apollo",
+        action="store_true",
+        help="run only the comparison with the Apollo Server reference gateway",
+    )
+    parser.add_argument(
+        "--skip-apollo",
+        action="store_true",
+        help="skip the comparison with the Apollo Server reference gateway",
+    )
+    parser.add_argument(
+        "--skip-sql-floor",
+        action="store_true",
+        help="skip running the services' SQL straight on the driver (the SQL floor)",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--keep-workdir", action="store_true", help="keep the databases and logs for a look after"
@@ -72,6 +90,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.quick:
         args.duration, args.warmup, args.runs = 2, 1, 1
+    args.sql_floor_s = 0.3 if args.quick else 1.0
     return args
 
 
@@ -177,6 +196,23 @@ def _measure_phase(
     return results, profiles
 
 
+def _apollo_phase(
+    system: System,
+    config: SystemConfig,
+    dataset: Dataset,
+    operations: list[Operation],
+    plan: Plan,
+) -> list[dict[str, Any]]:
+    """Our gateway against the Apollo reference, over the same services (byte-equal answers)."""
+    _say("comparing with the Apollo Server reference gateway …")
+    credentials = Credentials(
+        token=asyncio.run(log_in(system.gateway.url)),
+        internal_token=config.internal_token,
+        user_id=dataset.user_id,
+    )
+    return measure_apollo(system, config, operations, credentials=credentials, plan=plan)
+
+
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]]:
     """The whole bench: the machine-readable results and the per-operation figures.
 
@@ -184,6 +220,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     them, which saves a restart and costs some accuracy: good enough for a smoke test.
     """
     wrk_path()
+    with_apollo = args.apollo or not (args.quick or args.skip_apollo)
+    if with_apollo:
+        node_path()
     if args.profile:
         py_spy_path()
     size = DatasetSize.tiny() if args.tiny else DatasetSize()
@@ -195,18 +234,30 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     )
     log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
+    load_at_start = os.getloadavg()
     metrics_cost: list[dict[str, Any]] = []
+    apollo: list[dict[str, Any]] = []
+    sql_floor: list[dict[str, Any]] = []
+    results: list[OperationResult] = []
+    profiles: dict[str, dict[str, Any] | None] = {}
     with _workdir(keep=args.keep_workdir) as tmp:
         config = SystemConfig(workdir=tmp)
         with running_system(
             config, log_level="INFO", extra_gateway_env=GATEWAY_BENCH_ENV
         ) as system:
             dataset, operations, upstream = _count_phase(system, config, size, args.only)
-            if args.quick:
+            if args.quick and not args.apollo:
                 results, profiles = _measure_phase(
                     system, config, dataset, operations, upstream, plan
                 )
-        if not args.quick:
+            if args.quick and args.apollo:
+                apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if args.apollo and not args.quick:
+            with running_system(
+                config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
+            ) as system:
+                apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if not (args.quick or args.apollo):
             with running_system(
                 config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
             ) as system:
@@ -222,11 +273,20 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
                         gateway_env=GATEWAY_BENCH_ENV,
                         plan=plan,
                     )
+                if with_apollo:
+                    apollo = _apollo_phase(system, config, dataset, operations, plan)
+        if results and not args.skip_sql_floor:
+            _say("running the services' SQL straight on the driver …")
+            sql_floor = measure_sql_floor(
+                config, operations, results, user_id=dataset.user_id, seconds=args.sql_floor_s
+            )
     document = {
         "started_at": started_at.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
         "command": " ".join(["python -m bench.run", *args.argv]),
         "machine": machine_info(),
+        # 1, 5 and 15-minute load averages: what else the two cores were doing.
+        "load_average": {"started": load_at_start, "finished": os.getloadavg()},
         "revision": git_revision(),
         "config": {
             "connections": args.connections,
@@ -247,6 +307,10 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         document["gateway_profiles"] = profiles
     if metrics_cost:
         document["metrics_cost"] = metrics_cost
+    if apollo:
+        document["apollo"] = apollo
+    if sql_floor:
+        document["sql_floor"] = sql_floor
     return document, results
 
 
@@ -278,16 +342,24 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         _say(f"bench failed: {exc}")
         return 1
-    print(markdown_table(results))
-    if document["scaling"]:
+    if results:
+        print(markdown_table(results))
+        if document["scaling"]:
+            print()
+            print(markdown_scaling(document["scaling"]))
         print()
-        print(markdown_scaling(document["scaling"]))
-    print()
-    for name, target in document["targets"].items():
-        print(f"{'MET    ' if target['met'] else 'NOT MET'} {name}: {target.get('figures', '')}")
+        for name, target in document["targets"].items():
+            met = "MET    " if target["met"] else "NOT MET"
+            print(f"{met} {name}: {target.get('figures', '')}")
     if document.get("metrics_cost"):
         print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
         print(markdown_metrics_cost(document["metrics_cost"]))
+    if document.get("sql_floor"):
+        print("\nservices against their SQL floor (the same statements on sqlite3 + orjson):")
+        print(markdown_sql_floor(document["sql_floor"]))
+    if document.get("apollo"):
+        print("\nour gateway against Apollo Server 5 (same services, identical answers, ABAB):")
+        print(markdown_apollo(document["apollo"]))
     _print_profiles(document.get("gateway_profiles", {}))
     path = write_results(document, args.results_dir)
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path

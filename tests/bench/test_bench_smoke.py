@@ -42,5 +42,16 @@ def test_quick_bench_measures_two_operations_and_writes_results(
         assert all(call["cpu_ms"][call["service"]] > 0 for call in op["floor"])
     assert by_name["days(31 days)"]["gateway"]["cpu_ms"]["diary"] > 0
     assert latest["config"]["runs"] == 1
+    floor = {(row["operation"], row["route"]): row for row in latest["sql_floor"]}
+    assert set(floor) == {
+        ("event(id)", "POST /events/batch"),
+        ("days(31 days)", "POST /events/overlapping"),
+        ("days(31 days)", "POST /entries/by-date-range"),
+    }
+    assert floor[("event(id)", "POST /events/batch")]["rows"] >= 1
+    for row in floor.values():
+        assert row["statements"] >= 1
+        assert row["sql_floor_cpu_ms"] > 0
+        assert row["service_over_sql_floor"] > 0
     assert "| event(id) |" in out
     assert "| days(31 days) |" in out

@@ -1,0 +1,232 @@
+"""Our gateway against an Apollo Server 5 reference (`bench/apollo/server.mjs`), ABAB.
+
+The reference runs beside our gateway over the same services. Before any timing, every
+operation's requests go to both and the answers must be the same bytes. Two exceptions, both
+outside the JSON's content: Apollo's HTTP layer ends every body with a newline (ours does not),
+and `createEvent`'s new event id necessarily differs (each gateway creates its own event).
+Then wrk drives the two gateways in turn, run after run, and each gateway's CPU per request is
+read from `/proc`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.load import Sample, run_wrk
+from bench.measure import Credentials, Plan, _slug
+from bench.operations import Call, Operation, write_request_file
+from bench.procs import (
+    READY_TIMEOUT_S,
+    REPO_ROOT,
+    ManagedProcess,
+    System,
+    SystemConfig,
+    _stop,
+    free_port,
+)
+from bench.stats import BenchError, median
+
+SERVER = REPO_ROOT / "bench" / "apollo" / "server.mjs"
+PACKAGES = ("@apollo/server", "@apollo/datasource-rest", "dataloader", "graphql")
+CHECKED_REQUESTS = 5
+"""Variables per operation whose answers are compared (every operation has at least one)."""
+_CREATED_ID = re.compile(rb'^\{"data":\{"createEvent":\{"id":"(\d+)"')
+
+
+def node_path() -> str:
+    """Where node is, once the pinned packages are installed; a clear error otherwise."""
+    path = shutil.which("node")
+    if path is None:
+        raise BenchError("node is not installed: the Apollo reference gateway needs it")
+    missing = [p for p in PACKAGES if not (REPO_ROOT / "node_modules" / p).is_dir()]
+    if missing:
+        raise BenchError(f"npm packages missing ({', '.join(missing)}): run `make node`")
+    return path
+
+
+def _wait_ready(proc: ManagedProcess) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    with httpx.Client(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if proc.process.poll() is not None:
+                raise BenchError(f"{proc.name} exited while starting:\n{proc.log_tail()}")
+            try:
+                answer = client.post(f"{proc.url}/graphql", json={"query": "{ __typename }"})
+                if answer.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    raise BenchError(f"{proc.name} not ready in {READY_TIMEOUT_S:.0f} s:\n{proc.log_tail()}")
+
+
+@contextmanager
+def apollo_process(config: SystemConfig, system: System) -> Iterator[ManagedProcess]:
+    """The Apollo reference gateway in front of `system`'s services, in production mode."""
+    node = node_path()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APOLLO_")}
+    env.update(
+        {
+            "NODE_ENV": "production",
+            "APOLLO_PORT": str(port),
+            "APOLLO_CALENDAR_URL": system.calendar.url,
+            "APOLLO_DIARY_URL": system.diary.url,
+            "APOLLO_INTERNAL_TOKEN": config.internal_token,
+            "APOLLO_JWT_SECRET": config.jwt_secret,
+        }
+    )
+    log_path = config.workdir / "logs" / f"apollo-{time.monotonic_ns()}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [node, str(SERVER)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    proc = ManagedProcess(name="apollo", port=port, process=process, log_path=log_path)
+    try:
+        _wait_ready(proc)
+        yield proc
+    finally:
+        _stop(proc)
+
+
+def _checked_requests(operation: Operation) -> list[Call]:
+    requests = operation.requests()
+    if operation.writes:
+        # Reads check a spread of variables; a write checks one of each gateway's inputs,
+        # taken from the end so the timed runs (which start at the top) do not repeat them.
+        return requests[-1:]
+    step = max(1, len(requests) // CHECKED_REQUESTS)
+    return requests[::step][:CHECKED_REQUESTS]
+
+
+def check_same_answers(ours_url: str, apollo_url: str, operation: Operation, token: str) -> int:
+    """Send the operation's requests to both gateways; fail unless the bodies are the same bytes.
+
+    Returns how many requests were compared. A `createEvent` answer is compared with the new
+    event's id taken from Apollo's answer, since each gateway creates its own event.
+    """
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    compared = 0
+    with httpx.Client(timeout=30, headers=headers) as client:
+        for call in _checked_requests(operation):
+            body = json.dumps(call.body, ensure_ascii=False).encode()
+            answers = [client.post(f"{u}{call.path}", content=body) for u in (ours_url, apollo_url)]
+            mine, theirs = answers[0].content, answers[1].content.removesuffix(b"\n")
+            if operation.writes:
+                found = _CREATED_ID.match(theirs)
+                if found is None:
+                    raise BenchError(f"Apollo's {operation.name} answered {theirs[:300]!r}")
+                mine = _CREATED_ID.sub(b'{"data":{"createEvent":{"id":"' + found[1] + b'"', mine)
+            if any(a.status_code != 200 for a in answers) or mine != theirs:
+                raise BenchError(
+                    f"Apollo's answer to {operation.name} differs from ours "
+                    f"(variables {call.body['variables']}):\n"
+                    f"  ours   ({answers[0].status_code}): {answers[0].content[:400]!r}\n"
+                    f"  Apollo ({answers[1].status_code}): {theirs[:400]!r}"
+                )
+            compared += 1
+    return compared
+
+
+def measure_apollo(
+    system: System,
+    config: SystemConfig,
+    operations: list[Operation],
+    *,
+    credentials: Credentials,
+    plan: Plan,
+) -> list[dict[str, Any]]:
+    """Per operation: both gateways' median CPU per request, req/s, and the paired ratio."""
+    workdir = config.workdir / "requests"
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with apollo_process(config, system) as apollo:
+        gateways = {"ours": system.gateway, "apollo": apollo}
+        for operation in operations:
+            compared = check_same_answers(
+                system.gateway.url, apollo.url, operation, credentials.token
+            )
+            requests = write_request_file(
+                workdir / f"{_slug(operation.name)}-apollo.tsv",
+                operation.requests(),
+                credentials.gateway,
+            )
+            for proc in gateways.values():
+                _run(proc, system, requests, plan, warmup=True)
+            samples: dict[str, list[Sample]] = {name: [] for name in gateways}
+            for _ in range(plan.runs):
+                for name, proc in gateways.items():
+                    samples[name].append(_run(proc, system, requests, plan, warmup=False))
+            row = _row(operation.name, samples, compared)
+            print(
+                f"  apollo: {operation.name}: ours {row['gateway_cpu_ms_per_request']['ours']:.2f}"
+                f" / Apollo {row['gateway_cpu_ms_per_request']['apollo']:.2f} CPU ms/request",
+                file=sys.stderr,
+                flush=True,
+            )
+            rows.append(row)
+    return rows
+
+
+def _run(
+    proc: ManagedProcess, system: System, requests: Path, plan: Plan, *, warmup: bool
+) -> Sample:
+    processes = {"gateway": proc, **system.services}
+    shape = plan.warmup if warmup else plan.shape
+    return run_wrk(base_url=proc.url, request_file=requests, shape=shape, processes=processes)
+
+
+def _row(name: str, samples: dict[str, list[Sample]], compared: int) -> dict[str, Any]:
+    cpu = {g: [s.cpu_ms_per_request("gateway") for s in runs] for g, runs in samples.items()}
+    services = {
+        g: [s.cpu_ms_per_request("calendar") + s.cpu_ms_per_request("diary") for s in runs]
+        for g, runs in samples.items()
+    }
+    return {
+        "operation": name,
+        "identical_answers": compared,
+        "gateway_cpu_ms_per_request": {g: round(median(c), 3) for g, c in cpu.items()},
+        "services_cpu_ms_per_request": {g: round(median(c), 3) for g, c in services.items()},
+        "rps": {g: round(median([s.wrk.rps for s in runs]), 1) for g, runs in samples.items()},
+        # Each of our runs against the Apollo run beside it, then the median: pairing cancels
+        # most of the machine's drift.
+        "ours_over_apollo": round(
+            median([a / b for a, b in zip(cpu["ours"], cpu["apollo"], strict=True)]), 2
+        ),
+        "runs": {g: [round(c, 3) for c in values] for g, values in cpu.items()},
+    }
+
+
+def markdown_apollo(rows: list[dict[str, Any]]) -> str:
+    """The comparison as a Markdown table."""
+    lines = [
+        "| operation | gateway CPU ms/request: ours | Apollo | ours ÷ Apollo "
+        "| services CPU ms/request | req/s ours / Apollo |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        cpu, rps = row["gateway_cpu_ms_per_request"], row["rps"]
+        lines.append(
+            f"| `{row['operation']}` | {cpu['ours']:.2f} | {cpu['apollo']:.2f} "
+            f"| {row['ours_over_apollo']:.2f}× | {row['services_cpu_ms_per_request']['ours']:.2f} "
+            f"| {rps['ours']:.0f} / {rps['apollo']:.0f} |"
+        )
+    return "\n".join(lines)
