@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -224,3 +226,16 @@ def gateway_process(
         yield gateway
     finally:
         _stop(gateway)
+
+
+@contextmanager
+def bench_workdir(*, keep: bool) -> Iterator[Path]:
+    """A fresh folder for the databases, logs and request files; removed after unless kept."""
+    path = Path(tempfile.mkdtemp(prefix="fc-bench-"))
+    try:
+        yield path
+    finally:
+        if keep:
+            print(f"databases and logs kept in {path}", file=sys.stderr, flush=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)

@@ -9,35 +9,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.apollo_cost import markdown_apollo, measure_apollo, node_path
+from bench.apollo_cost import measure_apollo, node_path
 from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
 from bench.measure import Credentials, Plan, measure_operation
-from bench.metrics_cost import markdown_metrics_cost, measure_metrics_cost
+from bench.metrics_cost import measure_metrics_cost
 from bench.operations import Operation, build_operations
-from bench.procs import REPO_ROOT, System, SystemConfig, running_system
+from bench.options import parse_args
+from bench.output import print_report, write_results
+from bench.procs import REPO_ROOT, System, SystemConfig, bench_workdir, running_system
 from bench.profile import Profile, py_spy_path
-from bench.report import OperationResult, markdown_scaling, markdown_table, scaling, targets
-from bench.sql_floor import markdown_sql_floor, measure_sql_floor
+from bench.report import OperationResult, scaling, targets
+from bench.sql_floor import measure_sql_floor
 from bench.stats import BenchError
 from bench.upstream import count_upstream
 
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
 # The bench sends thousands of requests a second as one user: a per-user limit would refuse
 # nearly all of them, and measuring refusals is not measuring the gateway.
 GATEWAY_BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false"}
@@ -45,53 +40,6 @@ GATEWAY_BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false"}
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per measured run")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs per target (median)")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="2 s runs, 1 run each: a smoke test")
-    parser.add_argument(
-        "--tiny", action="store_true", help="a tiny dataset instead of the full one"
-    )
-    parser.add_argument("--only", default="", help="comma-separated operation names to run")
-    parser.add_argument(
-        "--profile", action="store_true", help="sample the gateway with py-spy in an extra run"
-    )
-    parser.add_argument(
-        "--skip-metrics-cost",
-        action="store_true",
-        help="skip comparing gateways with metrics/tracing off and on (never run with --quick)",
-    )
-    parser.add_argument(
-        "--apollo",
-        action="store_true",
-        help="run only the comparison with the Apollo Server reference gateway",
-    )
-    parser.add_argument(
-        "--skip-apollo",
-        action="store_true",
-        help="skip the comparison with the Apollo Server reference gateway",
-    )
-    parser.add_argument(
-        "--skip-sql-floor",
-        action="store_true",
-        help="skip running the services' SQL straight on the driver (the SQL floor)",
-    )
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
-    parser.add_argument(
-        "--keep-workdir", action="store_true", help="keep the databases and logs for a look after"
-    )
-    args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
-    if args.quick:
-        args.duration, args.warmup, args.runs = 2, 1, 1
-    args.sql_floor_s = 0.3 if args.quick else 1.0
-    return args
 
 
 async def _prepare(system: System, config: SystemConfig, size: DatasetSize) -> Dataset:
@@ -129,19 +77,6 @@ def _select(operations: list[Operation], only: str) -> list[Operation]:
         known = ", ".join(op.name for op in operations)
         raise BenchError(f"unknown operations {sorted(unknown)}; known: {known}")
     return [op for op in operations if op.name in names]
-
-
-@contextmanager
-def _workdir(*, keep: bool) -> Iterator[Path]:
-    """A fresh folder for the databases, logs and request files; removed after unless kept."""
-    path = Path(tempfile.mkdtemp(prefix="fc-bench-"))
-    try:
-        yield path
-    finally:
-        if keep:
-            _say(f"databases and logs kept in {path}")
-        else:
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def _profile_json(profile: Profile | None) -> dict[str, Any] | None:
@@ -213,6 +148,52 @@ def _apollo_phase(
     return measure_apollo(system, config, operations, credentials=credentials, plan=plan)
 
 
+@dataclass
+class Measured:
+    """What one measuring pass found (each part empty when not asked for)."""
+
+    results: list[OperationResult] = field(default_factory=list)
+    profiles: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    metrics_cost: list[dict[str, Any]] = field(default_factory=list)
+    apollo: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _measure_all(
+    args: argparse.Namespace,
+    system: System,
+    config: SystemConfig,
+    dataset: Dataset,
+    operations: list[Operation],
+    upstream: dict[str, Any],
+    plan: Plan,
+) -> Measured:
+    """Every measurement the options ask for, on one running system.
+
+    `--apollo` runs only the Apollo comparison; otherwise the operations and their floors, then
+    (outside `--quick`) the metrics cost and the Apollo comparison unless skipped.
+    """
+    measured = Measured()
+    if not args.apollo:
+        measured.results, measured.profiles = _measure_phase(
+            system, config, dataset, operations, upstream, plan
+        )
+        if args.quick:
+            return measured
+        if not args.skip_metrics_cost:
+            measured.metrics_cost = measure_metrics_cost(
+                system,
+                config,
+                operations,
+                user_id=dataset.user_id,
+                gateway_env=GATEWAY_BENCH_ENV,
+                plan=plan,
+            )
+        if args.skip_apollo:
+            return measured
+    measured.apollo = _apollo_phase(system, config, dataset, operations, plan)
+    return measured
+
+
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]]:
     """The whole bench: the machine-readable results and the per-operation figures.
 
@@ -235,46 +216,22 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     log_level = "INFO" if args.quick else "WARNING"
     started_at = datetime.now(UTC)
     load_at_start = os.getloadavg()
-    metrics_cost: list[dict[str, Any]] = []
-    apollo: list[dict[str, Any]] = []
     sql_floor: list[dict[str, Any]] = []
-    results: list[OperationResult] = []
-    profiles: dict[str, dict[str, Any] | None] = {}
-    with _workdir(keep=args.keep_workdir) as tmp:
+    with bench_workdir(keep=args.keep_workdir) as tmp:
         config = SystemConfig(workdir=tmp)
         with running_system(
             config, log_level="INFO", extra_gateway_env=GATEWAY_BENCH_ENV
         ) as system:
             dataset, operations, upstream = _count_phase(system, config, size, args.only)
-            if args.quick and not args.apollo:
-                results, profiles = _measure_phase(
-                    system, config, dataset, operations, upstream, plan
-                )
-            if args.quick and args.apollo:
-                apollo = _apollo_phase(system, config, dataset, operations, plan)
-        if args.apollo and not args.quick:
+            if args.quick:  # measure on the counting pass's processes: no restart
+                measured = _measure_all(args, system, config, dataset, operations, upstream, plan)
+        if not args.quick:
             with running_system(
                 config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
             ) as system:
-                apollo = _apollo_phase(system, config, dataset, operations, plan)
-        if not (args.quick or args.apollo):
-            with running_system(
-                config, log_level=log_level, extra_gateway_env=GATEWAY_BENCH_ENV
-            ) as system:
-                results, profiles = _measure_phase(
-                    system, config, dataset, operations, upstream, plan
-                )
-                if not args.skip_metrics_cost:
-                    metrics_cost = measure_metrics_cost(
-                        system,
-                        config,
-                        operations,
-                        user_id=dataset.user_id,
-                        gateway_env=GATEWAY_BENCH_ENV,
-                        plan=plan,
-                    )
-                if with_apollo:
-                    apollo = _apollo_phase(system, config, dataset, operations, plan)
+                measured = _measure_all(args, system, config, dataset, operations, upstream, plan)
+        results, profiles = measured.results, measured.profiles
+        metrics_cost, apollo = measured.metrics_cost, measured.apollo
         if results and not args.skip_sql_floor:
             _say("running the services' SQL straight on the driver …")
             sql_floor = measure_sql_floor(
@@ -314,53 +271,15 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
     return document, results
 
 
-def write_results(document: dict[str, Any], directory: Path) -> Path:
-    """Write `<timestamp>.json` and `latest.json`; return the first."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.fromisoformat(document["started_at"]).strftime("%Y-%m-%dT%H-%M-%SZ")
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    path = directory / f"{stamp}.json"
-    path.write_text(text, encoding="utf-8")
-    (directory / "latest.json").write_text(text, encoding="utf-8")
-    return path
-
-
-def _print_profiles(profiles: dict[str, Any]) -> None:
-    for name, profile in profiles.items():
-        if profile is None:
-            continue
-        print(f"\ngateway profile of {name} ({profile['samples']} samples), top self time:")
-        for frame in profile["self_time"][:10]:
-            print(f"  {frame['share'] * 100:5.1f}%  {frame['frame']}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the bench, print the tables, write the results; 1 on any failure."""
-    args = _parse_args(argv)
+    args = parse_args(argv)
     try:
         document, results = run(args)
     except BenchError as exc:
         _say(f"bench failed: {exc}")
         return 1
-    if results:
-        print(markdown_table(results))
-        if document["scaling"]:
-            print()
-            print(markdown_scaling(document["scaling"]))
-        print()
-        for name, target in document["targets"].items():
-            met = "MET    " if target["met"] else "NOT MET"
-            print(f"{met} {name}: {target.get('figures', '')}")
-    if document.get("metrics_cost"):
-        print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
-        print(markdown_metrics_cost(document["metrics_cost"]))
-    if document.get("sql_floor"):
-        print("\nservices against their SQL floor (the same statements on sqlite3 + orjson):")
-        print(markdown_sql_floor(document["sql_floor"]))
-    if document.get("apollo"):
-        print("\nour gateway against Apollo Server 5 (same services, identical answers, ABAB):")
-        print(markdown_apollo(document["apollo"]))
-    _print_profiles(document.get("gateway_profiles", {}))
+    print_report(document, results)
     path = write_results(document, args.results_dir)
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
     print(f"\nresults: {shown}")
