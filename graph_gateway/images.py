@@ -15,9 +15,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.resilience import request_deadline
 from graph_gateway.errors import ServiceUnavailableError
 from graph_gateway.image_urls import IMAGES_PATH, ImageUrlSigner, InvalidImageUrlError
-from graph_gateway.resilience import request_deadline
 from graph_gateway.upstream_stats import tracking_upstream_calls
 
 log = structlog.get_logger("graph_gateway.images")

@@ -20,6 +20,13 @@ import orjson
 import structlog
 
 from fc_common.request_context import current_request_id
+from graph_gateway.clients.resilience import (
+    CircuitBreaker,
+    CircuitOpenError,
+    DeadlineExceededError,
+    RetryPolicy,
+    call_with_resilience,
+)
 from graph_gateway.errors import (
     BadUserInputError,
     NotFoundError,
@@ -27,13 +34,6 @@ from graph_gateway.errors import (
     ServiceUnavailableError,
 )
 from graph_gateway.observability.upstream import observed_call, retry_pause
-from graph_gateway.resilience import (
-    CircuitBreaker,
-    CircuitOpenError,
-    DeadlineExceededError,
-    RetryPolicy,
-    call_with_resilience,
-)
 from graph_gateway.write_keys import WriteKeys
 
 log = structlog.get_logger("graph_gateway.upstream")

@@ -14,8 +14,8 @@ import pytest
 
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
+from graph_gateway.clients.resilience import RetryPolicy
 from graph_gateway.errors import ServiceUnavailableError
-from graph_gateway.resilience import RetryPolicy
 from graph_gateway.write_keys import WriteKeys
 from tests.graph_gateway.conftest import Gateway, error_codes
 from tests.graph_gateway.factories import make_entry, make_event

@@ -6,8 +6,8 @@ import httpx
 from prometheus_client import REGISTRY
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.resilience import RetryPolicy
 from graph_gateway.observability.metrics import OTHER, BoundedLabels, route_template
-from graph_gateway.resilience import RetryPolicy
 
 
 def test_names_past_the_cap_share_one_label() -> None:
