@@ -56,6 +56,7 @@ def image_router() -> APIRouter:
                 upstream = await diary.open_stream(
                     f"/images/{grant.image_id}/content",
                     user_id=grant.user_id,
+                    idempotent=True,
                     params={"width": str(grant.width)} if grant.width is not None else None,
                     headers=extra,
                 )

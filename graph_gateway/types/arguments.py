@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -22,8 +22,12 @@ def describe(description: str, name: str | None = None) -> object:
     return strawberry.argument(description=description, name=name)
 
 
-FIRST = describe("How many items to return (1–100).")
-AFTER = describe("The `endCursor` of the previous page.")
+# The arguments many fields take, spelled once.
+First = Annotated[int | None, describe("How many items to return (1–100).")]
+After = Annotated[str | None, describe("The `endCursor` of the previous page.")]
+EventId = Annotated[strawberry.ID, describe("The event's id.")]
+TagId = Annotated[strawberry.ID, describe("The tag's id.")]
+EntryId = Annotated[strawberry.ID, describe("The entry's id.")]
 
 
 def given(value: T | None) -> T | None:

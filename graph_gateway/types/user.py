@@ -12,8 +12,6 @@ from graph_gateway.accounts.models import User as UserRow
 
 @strawberry.type(description="An account.")
 class User:
-    """An account."""
-
     id: strawberry.ID = strawberry.field(description="The account's id.")
     email: str = strawberry.field(description="The email the account signs in with (lower-case).")
     display_name: str | None = strawberry.field(description="The name shown to the user.")
@@ -26,7 +24,6 @@ class User:
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
-        """The GraphQL object for an account row."""
         assert row.id is not None
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -39,8 +36,6 @@ class User:
 
 @strawberry.type(description="A signed-in session: its tokens and its user.")
 class AuthPayload:
-    """A signed-in session: its tokens and its user."""
-
     token: str = strawberry.field(
         description="A short-lived JWT (15 minutes by default) to send as "
         "`Authorization: Bearer <token>` on every other request."
@@ -53,7 +48,6 @@ class AuthPayload:
 
     @classmethod
     def from_signed_in(cls, signed_in: SignedIn) -> AuthPayload:
-        """The payload of a sign-in, refresh or password change."""
         return cls(
             token=signed_in.token,
             refresh_token=signed_in.refresh_token,
