@@ -7,7 +7,7 @@ from datetime import datetime
 
 from graph_gateway.clients.base import ServiceClient, TagPageKey
 from graph_gateway.clients.service_json import JsonBody, TagJson, no_content
-from graph_gateway.types.connection import EventConnection
+from graph_gateway.types.connection import EventConnection, read_event_page
 from graph_gateway.types.event import Event
 from graph_gateway.types.tag import Tag
 
@@ -69,7 +69,7 @@ class CalendarClient(ServiceClient):
             "first": first,
             "after": after,
         }
-        return await self._read("/events/search", body, EventConnection.from_json)
+        return await self._read("/events/search", body, read_event_page)
 
     async def create_event(self, data: JsonBody) -> Event:
         """Create an event; invalid fields are BAD_USER_INPUT naming them."""
@@ -91,4 +91,4 @@ class CalendarClient(ServiceClient):
 
     async def events_by_tag(self, requests: Sequence[TagPageKey]) -> list[EventConnection]:
         """For each `(tag_id, first, after)`, one page of the events carrying that tag."""
-        return await self._by_tag("/events/by-tag", requests, EventConnection.from_json)
+        return await self._by_tag("/events/by-tag", requests, read_event_page)

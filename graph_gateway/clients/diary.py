@@ -7,7 +7,7 @@ from datetime import date
 
 from graph_gateway.clients.base import ServiceClient, TagPageKey
 from graph_gateway.clients.service_json import JsonBody, no_content
-from graph_gateway.types.connection import DiaryEntryConnection
+from graph_gateway.types.connection import DiaryEntryConnection, read_entry_page
 from graph_gateway.types.diary import DiaryEntry
 
 
@@ -38,7 +38,7 @@ class DiaryClient(ServiceClient):
             "first": first,
             "after": after,
         }
-        return await self._read("/entries/search", body, DiaryEntryConnection.from_json)
+        return await self._read("/entries/search", body, read_entry_page)
 
     async def create_entry(self, data: JsonBody) -> DiaryEntry:
         """Write an entry; invalid fields are BAD_USER_INPUT naming them."""
@@ -60,7 +60,7 @@ class DiaryClient(ServiceClient):
 
     async def entries_by_tag(self, requests: Sequence[TagPageKey]) -> list[DiaryEntryConnection]:
         """For each `(tag_id, first, after)`, one page of the entries carrying that tag."""
-        return await self._by_tag("/entries/by-tag", requests, DiaryEntryConnection.from_json)
+        return await self._by_tag("/entries/by-tag", requests, read_entry_page)
 
     async def forget_tag(self, tag_id: int) -> None:
         """Remove a deleted tag's id from all the user's entries (idempotent)."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.types.arguments import ABSENT, describe, given
+from graph_gateway.types.arguments import ABSENT, Password, describe, given
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.info import Info
 from graph_gateway.types.user import AuthPayload
@@ -46,7 +46,7 @@ class AccountMutations:
         self,
         info: Info,
         email: Annotated[str, describe("The account's email.")],
-        password: Annotated[str, describe("The account's password.")],
+        password: Password,
     ) -> AuthPayload:
         signed_in = await info.context.services.accounts.log_in(email=email, password=password)
         return AuthPayload.from_signed_in(signed_in)

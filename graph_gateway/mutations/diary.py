@@ -8,12 +8,14 @@ import strawberry
 
 from graph_gateway.clients.service_json import JsonBody
 from graph_gateway.errors import BadUserInputError
-from graph_gateway.types.arguments import EntryId, describe, target_id
+from graph_gateway.types.arguments import EntryId, delete_named, describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.info import Info
 from graph_gateway.types.inputs import CreateDiaryEntryInput, UpdateDiaryEntryInput, service_body
 
+NewEntry = Annotated[CreateDiaryEntryInput, describe("The entry.")]
+EntryChanges = Annotated[UpdateDiaryEntryInput, describe("The changes.")]
 MAX_TAGS_PER_ENTRY = 50
 
 
@@ -35,24 +37,17 @@ class DiaryMutations:
     """Write, change and delete diary entries."""
 
     @mutation("Write a diary entry.")
-    async def create_diary_entry(
-        self, info: Info, input: Annotated[CreateDiaryEntryInput, describe("The entry.")]
-    ) -> DiaryEntry:
+    async def create_diary_entry(self, info: Info, input: NewEntry) -> DiaryEntry:
         diary = info.context.diary
         return await diary.create_entry(await _checked_body(info, input))
 
     @mutation("Change some fields of a diary entry.")
-    async def update_diary_entry(
-        self,
-        info: Info,
-        id: EntryId,
-        input: Annotated[UpdateDiaryEntryInput, describe("The changes.")],
-    ) -> DiaryEntry:
+    async def update_diary_entry(self, info: Info, id: EntryId, input: EntryChanges) -> DiaryEntry:
         diary = info.context.diary
         entry_id = target_id(id, kind="diary entry")
         return await diary.update_entry(entry_id, changes=await _checked_body(info, input))
 
     @mutation("Delete a diary entry and its images; answers its id.")
     async def delete_diary_entry(self, info: Info, id: EntryId) -> strawberry.ID:
-        await info.context.diary.delete_entry(target_id(id, kind="diary entry"))
-        return id
+        delete = info.context.diary.delete_entry
+        return await delete_named(id, kind="diary entry", delete=delete)

@@ -6,11 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.types.arguments import EventId, describe, target_id
+from graph_gateway.types.arguments import EventId, delete_named, describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.event import Event
 from graph_gateway.types.info import Info
 from graph_gateway.types.inputs import CreateEventInput, UpdateEventInput, service_body
+
+NewEvent = Annotated[CreateEventInput, describe("The event.")]
+EventChanges = Annotated[UpdateEventInput, describe("The changes.")]
 
 
 @strawberry.type
@@ -18,21 +21,16 @@ class EventMutations:
     """Create, change and delete events."""
 
     @mutation("Create an event.")
-    async def create_event(
-        self, info: Info, input: Annotated[CreateEventInput, describe("The event.")]
-    ) -> Event:
+    async def create_event(self, info: Info, input: NewEvent) -> Event:
         calendar = info.context.calendar
         return await calendar.create_event(service_body(input))
 
     @mutation("Change some fields of an event.")
-    async def update_event(
-        self, info: Info, id: EventId, input: Annotated[UpdateEventInput, describe("The changes.")]
-    ) -> Event:
+    async def update_event(self, info: Info, id: EventId, input: EventChanges) -> Event:
         calendar = info.context.calendar
         event_id = target_id(id, kind="event")
         return await calendar.update_event(event_id, changes=service_body(input))
 
     @mutation("Delete an event; answers its id.")
     async def delete_event(self, info: Info, id: EventId) -> strawberry.ID:
-        await info.context.calendar.delete_event(target_id(id, kind="event"))
-        return id
+        return await delete_named(id, kind="event", delete=info.context.calendar.delete_event)

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from graph_gateway.errors import BadUserInputError, PayloadTooLargeError
-from graph_gateway.types.arguments import describe, target_id
+from graph_gateway.types.arguments import EntryId, describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.image import DiaryImage
 from graph_gateway.types.info import Info
@@ -37,7 +37,7 @@ class ImageMutations:
     async def add_diary_image(
         self,
         info: Info,
-        entry_id: Annotated[strawberry.ID, describe("The entry's id.")],
+        entry_id: EntryId,
         file: Annotated[Upload, describe("The image file (multipart).")],
     ) -> DiaryImage:
         images = info.context.diary_images

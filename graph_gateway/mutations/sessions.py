@@ -9,7 +9,7 @@ import strawberry
 
 from graph_gateway.errors import BadUserInputError
 from graph_gateway.types.account_inputs import UpdateMeInput
-from graph_gateway.types.arguments import describe, given
+from graph_gateway.types.arguments import Password, describe, given
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.info import Info
 from graph_gateway.types.user import AuthPayload, User
@@ -68,9 +68,7 @@ class SessionMutations:
         "Delete the account and everything it owns in every service, images included. Its "
         "tokens and API keys stop working at once; the email can sign up again."
     )
-    async def delete_account(
-        self, info: Info, password: Annotated[str, describe("The account's password.")]
-    ) -> bool:
+    async def delete_account(self, info: Info, password: Password) -> bool:
         principal = info.context.session_principal
         services = info.context.services
         if not await services.accounts.verify_password(

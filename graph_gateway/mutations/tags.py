@@ -14,22 +14,20 @@ from graph_gateway.types.info import Info
 from graph_gateway.types.inputs import TagInput
 from graph_gateway.types.tag import Tag
 
+NewTag = Annotated[TagInput, describe("The tag.")]
+TagChanges = Annotated[TagInput, describe("The new name and color.")]
+
 
 @strawberry.type
 class TagMutations:
     """Create, change and delete tags."""
 
     @mutation("Create a tag.")
-    async def create_tag(self, info: Info, input: Annotated[TagInput, describe("The tag.")]) -> Tag:
+    async def create_tag(self, info: Info, input: NewTag) -> Tag:
         return await info.context.calendar.create_tag(name=input.name, color=input.color)
 
     @mutation("Rename or recolor a tag.")
-    async def update_tag(
-        self,
-        info: Info,
-        id: TagId,
-        input: Annotated[TagInput, describe("The new name and color.")],
-    ) -> Tag:
+    async def update_tag(self, info: Info, id: TagId, input: TagChanges) -> Tag:
         calendar = info.context.calendar
         changes = {"name": input.name, "color": input.color}
         return await calendar.update_tag(target_id(id, kind="tag"), changes=changes)

@@ -39,6 +39,7 @@ class ApiKey:
 
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        """The GraphQL object for a key row."""
         return cls(
             id=strawberry.ID(str(row.id)),
             name=row.name,

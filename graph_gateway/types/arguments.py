@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -28,6 +29,7 @@ After = Annotated[str | None, describe("The `endCursor` of the previous page.")]
 EventId = Annotated[strawberry.ID, describe("The event's id.")]
 TagId = Annotated[strawberry.ID, describe("The tag's id.")]
 EntryId = Annotated[strawberry.ID, describe("The entry's id.")]
+Password = Annotated[str, describe("The account's password.")]
 
 
 def given(value: T | None) -> T | None:
@@ -71,3 +73,11 @@ def page_size(first: int | None) -> int:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise BadUserInputError(f"first must be between 1 and {MAX_PAGE_SIZE}", field="first")
     return first
+
+
+async def delete_named(
+    id: strawberry.ID, *, kind: str, delete: Callable[[int], Awaitable[None]]
+) -> strawberry.ID:
+    """Delete the row a mutation's `id` names (NOT_FOUND if it names none); answer that id."""
+    await delete(target_id(id, kind=kind))
+    return id

@@ -1,37 +1,25 @@
-"""Relay-style connections: one generic `Edge`/`Connection`, described per node type.
+"""Relay-style connections: one generic `Edge` and `Connection`, described per node type.
 
-A page comes from the service as `PageJson` (items, their cursors, the total); `from_page`
-builds the connection straight from it. Each concrete connection only names its edge and
-says, in the words GraphiQL shows, what it holds.
+A service answers a page as `PageJson` (items, each item's cursor, the total);
+`Connection.reading` makes the parser that builds the connection straight from it. The
+concrete types only fix the node type; what GraphiQL says of each is in `_DESCRIPTIONS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, Self, TypeVar
 
 import strawberry
 
-from graph_gateway.clients.service_json import EntryJson, EventJson, PageJson
+from graph_gateway.clients.service_json import PageJson
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.event import Event
 
-NodeT = TypeVar("NodeT")
-EdgeT = TypeVar("EdgeT", covariant=True)
+NodeT = TypeVar("NodeT", covariant=True)
+EdgeT = TypeVar("EdgeT", bound="Edge[object]", covariant=True)
 ItemT = TypeVar("ItemT")
-C = TypeVar("C")
-
-
-def described(description: str, **fields: str) -> Callable[[type[C]], type[C]]:
-    """A GraphQL object type with its description and its fields' descriptions, by field name."""
-
-    def describe(cls: type[C]) -> type[C]:
-        typed = strawberry.type(cls, description=description)
-        for field in typed.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-            field.description = fields.get(field.python_name, field.description)
-        return typed
-
-    return describe
 
 
 @strawberry.type(description="Where a page stands in its list.")
@@ -47,10 +35,6 @@ class Edge(Generic[NodeT]):
     cursor: str
     node: NodeT
 
-    @classmethod
-    def reading(cls, node: Callable[[ItemT], NodeT]) -> Callable[[ItemT, str], Self]:
-        return lambda item, cursor: cls(cursor=cursor, node=node(item))
-
 
 @strawberry.type
 class Connection(Generic[EdgeT]):
@@ -59,49 +43,72 @@ class Connection(Generic[EdgeT]):
     total_count: int
 
     @classmethod
-    def from_page(cls, raw: PageJson[ItemT], edge: Callable[[ItemT, str], EdgeT]) -> Self:
+    def reading(
+        cls, edge: type[EdgeT], node: Callable[[ItemT], object]
+    ) -> Callable[[PageJson[ItemT]], Self]:
+        """The parser of a page a service answers, each item read by `node`."""
+        return partial(cls.from_page, edge=edge, node=node)
+
+    @classmethod
+    def from_page(
+        cls, raw: PageJson[ItemT], *, edge: type[EdgeT], node: Callable[[ItemT], object]
+    ) -> Self:
+        """The connection for a page a service answered."""
+        items, cursors = raw["items"], raw["cursors"]
         return cls(
-            edges=[edge(i, c) for i, c in zip(raw["items"], raw["cursors"], strict=True)],
+            edges=[edge(cursor=c, node=node(i)) for i, c in zip(items, cursors, strict=True)],
             page_info=PageInfo(has_next_page=raw["has_next_page"], end_cursor=raw["end_cursor"]),
             total_count=raw["total_count"],
         )
 
 
-@described(
-    "An event and its cursor.",
-    cursor="Pass as `after` to continue after this event.",
-    node="The event.",
-)
 class EventEdge(Edge[Event]):
     pass
 
 
-@described(
-    "A page of events, ordered by start time, then id.",
-    edges="The events of this page.",
-    total_count="How many events match, over all pages.",
-)
 class EventConnection(Connection[EventEdge]):
-    @classmethod
-    def from_json(cls, raw: PageJson[EventJson]) -> EventConnection:
-        return cls.from_page(raw, EventEdge.reading(Event.from_json))
+    pass
 
 
-@described(
-    "A diary entry and its cursor.",
-    cursor="Pass as `after` to continue after this entry.",
-    node="The diary entry.",
-)
 class DiaryEntryEdge(Edge[DiaryEntry]):
     pass
 
 
-@described(
-    "A page of diary entries, ordered by date, then id.",
-    edges="The entries of this page.",
-    total_count="How many entries match, over all pages.",
-)
 class DiaryEntryConnection(Connection[DiaryEntryEdge]):
-    @classmethod
-    def from_json(cls, raw: PageJson[EntryJson]) -> DiaryEntryConnection:
-        return cls.from_page(raw, DiaryEntryEdge.reading(DiaryEntry.from_json))
+    pass
+
+
+# Each concrete type's description, then its fields' (by Python name).
+_DESCRIPTIONS: dict[type, tuple[str, dict[str, str]]] = {
+    EventEdge: (
+        "An event and its cursor.",
+        {"cursor": "Pass as `after` to continue after this event.", "node": "The event."},
+    ),
+    EventConnection: (
+        "A page of events, ordered by start time, then id.",
+        {
+            "edges": "The events of this page.",
+            "total_count": "How many events match, over all pages.",
+        },
+    ),
+    DiaryEntryEdge: (
+        "A diary entry and its cursor.",
+        {"cursor": "Pass as `after` to continue after this entry.", "node": "The diary entry."},
+    ),
+    DiaryEntryConnection: (
+        "A page of diary entries, ordered by date, then id.",
+        {
+            "edges": "The entries of this page.",
+            "total_count": "How many entries match, over all pages.",
+        },
+    ),
+}
+for _concrete, (_description, _fields) in _DESCRIPTIONS.items():
+    strawberry.type(_concrete, description=_description)
+    for _field in _concrete.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        _field.description = _fields.get(_field.python_name, _field.description)
+
+read_event_page = EventConnection.reading(EventEdge, Event.from_json)
+"""The parser of a page of events."""
+read_entry_page = DiaryEntryConnection.reading(DiaryEntryEdge, DiaryEntry.from_json)
+"""The parser of a page of diary entries."""

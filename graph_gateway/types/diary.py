@@ -38,6 +38,7 @@ class DiaryEntry:
 
     @classmethod
     def from_json(cls, raw: EntryJson) -> DiaryEntry:
+        """The entry the diary answered."""
         mood, weather = raw["mood"], raw["weather"]
         return cls(
             id=strawberry.ID(str(raw["id"])),

@@ -40,6 +40,7 @@ class Event:
 
     @classmethod
     def from_json(cls, raw: EventJson) -> Event:
+        """The event the calendar answered."""
         return cls(
             id=strawberry.ID(str(raw["id"])),
             title=raw["title"],

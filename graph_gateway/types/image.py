@@ -26,6 +26,7 @@ class DiaryImage:
 
     @classmethod
     def from_json(cls, raw: ImageJson) -> DiaryImage:
+        """The image the diary answered."""
         return cls(
             id=strawberry.ID(str(raw["id"])),
             content_type=raw["content_type"],

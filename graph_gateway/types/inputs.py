@@ -59,8 +59,6 @@ class CreateEventInput:
 
 @strawberry.input(description="Changes to an event: absent fields stay, null clears.")
 class UpdateEventInput:
-    """Changes to an event: absent fields stay, null clears (description, location)."""
-
     title: str | None = strawberry.field(default=strawberry.UNSET, description="A new title.")
     description: str | None = strawberry.field(
         default=strawberry.UNSET, description="New notes; null clears them."
@@ -96,8 +94,6 @@ class CreateDiaryEntryInput:
 
 @strawberry.input(description="Changes to a diary entry: absent fields stay, null clears.")
 class UpdateDiaryEntryInput:
-    """Changes to a diary entry: absent fields stay, null clears (title, mood, weather)."""
-
     date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="A new day.")
     title: str | None = strawberry.field(
         default=strawberry.UNSET, description="A new title; null clears it."

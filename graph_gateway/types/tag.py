@@ -31,6 +31,7 @@ class Tag:
 
     @classmethod
     def from_json(cls, raw: TagJson) -> Tag:
+        """The tag the calendar answered."""
         return cls(id=strawberry.ID(str(raw["id"])), name=raw["name"], color=raw["color"])
 
     @field("The events carrying this tag, by start time.")

@@ -24,6 +24,7 @@ class User:
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
+        """The GraphQL object for an account row."""
         assert row.id is not None
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -48,6 +49,7 @@ class AuthPayload:
 
     @classmethod
     def from_signed_in(cls, signed_in: SignedIn) -> AuthPayload:
+        """The payload of a sign-in, refresh or password change."""
         return cls(
             token=signed_in.token,
             refresh_token=signed_in.refresh_token,
