@@ -119,19 +119,10 @@ class Upstream:
             headers["idempotency-key"] = idempotency_key
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
-        response = await self._resilient(
-            lambda timeout: self.http.request(
-                method,
-                path,
-                content=content,
-                files=files,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-            ),
-            path=path,
-            retried=idempotent,
+        request = self.http.build_request(
+            method, path, content=content, files=files, params=params, headers=headers
         )
+        response = await self._send(request, path=path, stream=False, idempotent=idempotent)
         return self._answer(response, path, parse)
 
     async def open_stream(
@@ -149,32 +140,29 @@ class Upstream:
         counting, error mapping); only the status is left to the caller.
         """
         sent = {**self.internal_headers(user_id), **(headers or {})}
+        request = self.http.build_request("GET", path, params=params, headers=sent)
+        return await self._send(request, path=path, stream=True, idempotent=idempotent)
 
-        def send(timeout: httpx.Timeout) -> Awaitable[httpx.Response]:
-            request = self.http.build_request(
-                "GET", path, params=params, headers=sent, timeout=timeout
-            )
-            return self.http.send(request, stream=True)
-
-        return await self._resilient(send, path=path, retried=idempotent)
-
-    async def _resilient(
-        self,
-        send: Callable[[httpx.Timeout], Awaitable[httpx.Response]],
-        *,
-        path: str,
-        retried: bool,
+    async def _send(
+        self, request: httpx.Request, *, path: str, stream: bool, idempotent: bool
     ) -> httpx.Response:
-        """Send through the breaker within the deadline; failures become SERVICE_UNAVAILABLE."""
+        """Send through the breaker within the deadline, again after a failure if `idempotent`;
+        failures become SERVICE_UNAVAILABLE."""
+
+        def attempt(timeout: httpx.Timeout) -> Awaitable[httpx.Response]:
+            # Each attempt gets what is left of the request's deadline.
+            request.extensions["timeout"] = timeout.as_dict()
+            return self.http.send(request, stream=stream)
+
         try:
             return await observed_call(
                 self.name,
                 path,
                 call_with_resilience(
-                    send,
+                    attempt,
                     breaker=self.breaker,
                     upstream_timeout=self.http.timeout,
-                    retry=self.retry if retried else None,
+                    retry=self.retry if idempotent else None,
                     sleep=self._retry_pause,
                 ),
             )
