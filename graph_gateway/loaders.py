@@ -17,9 +17,9 @@ from strawberry.dataloader import DataLoader
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.pagination import MAX_BATCH_SIZE
-from graph_gateway.clients.base import TagPageKey
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
+from graph_gateway.clients.service import TagPageKey
 from graph_gateway.observability.loader_spans import traced_batch
 from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
 from graph_gateway.types.diary import DiaryEntry

@@ -2,7 +2,7 @@
 
 A service answers a page as `PageJson` (items, each item's cursor, the total);
 `Connection.reading` makes the parser that builds the connection straight from it. The
-concrete types only fix the node type; what GraphiQL says of each is in `_DESCRIPTIONS`.
+concrete types only fix the node type; what GraphiQL says of each is in one table below.
 """
 
 from __future__ import annotations
@@ -78,35 +78,40 @@ class DiaryEntryConnection(Connection[DiaryEntryEdge]):
     pass
 
 
-# Each concrete type's description, then its fields' (by Python name).
-_DESCRIPTIONS: dict[type, tuple[str, dict[str, str]]] = {
-    EventEdge: (
-        "An event and its cursor.",
-        {"cursor": "Pass as `after` to continue after this event.", "node": "The event."},
-    ),
-    EventConnection: (
-        "A page of events, ordered by start time, then id.",
-        {
-            "edges": "The events of this page.",
-            "total_count": "How many events match, over all pages.",
-        },
-    ),
-    DiaryEntryEdge: (
-        "A diary entry and its cursor.",
-        {"cursor": "Pass as `after` to continue after this entry.", "node": "The diary entry."},
-    ),
-    DiaryEntryConnection: (
-        "A page of diary entries, ordered by date, then id.",
-        {
-            "edges": "The entries of this page.",
-            "total_count": "How many entries match, over all pages.",
-        },
-    ),
-}
-for _concrete, (_description, _fields) in _DESCRIPTIONS.items():
-    strawberry.type(_concrete, description=_description)
-    for _field in _concrete.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-        _field.description = _fields.get(_field.python_name, _field.description)
+def _describe(described: dict[type, tuple[str, dict[str, str]]]) -> None:
+    """Make each class a GraphQL type with its description and its fields' (by Python name)."""
+    for concrete, (description, fields) in described.items():
+        strawberry.type(concrete, description=description)
+        for field in concrete.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            field.description = fields.get(field.python_name, field.description)
+
+
+_describe(
+    {
+        EventEdge: (
+            "An event and its cursor.",
+            {"cursor": "Pass as `after` to continue after this event.", "node": "The event."},
+        ),
+        EventConnection: (
+            "A page of events, ordered by start time, then id.",
+            {
+                "edges": "The events of this page.",
+                "total_count": "How many events match, over all pages.",
+            },
+        ),
+        DiaryEntryEdge: (
+            "A diary entry and its cursor.",
+            {"cursor": "Pass as `after` to continue after this entry.", "node": "The diary entry."},
+        ),
+        DiaryEntryConnection: (
+            "A page of diary entries, ordered by date, then id.",
+            {
+                "edges": "The entries of this page.",
+                "total_count": "How many entries match, over all pages.",
+            },
+        ),
+    }
+)
 
 read_event_page = EventConnection.reading(EventEdge, Event.from_json)
 """The parser of a page of events."""

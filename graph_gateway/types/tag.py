@@ -19,7 +19,7 @@ from graph_gateway.types.decorators import field
 from graph_gateway.types.info import Info
 
 if TYPE_CHECKING:
-    from graph_gateway.clients.base import TagPageKey
+    from graph_gateway.clients.service import TagPageKey
     from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
 
 
