@@ -60,16 +60,16 @@ class CalendarClient(ServiceClient):
         after: str | None,
     ) -> EventConnection:
         """One page of the user's events overlapping `[start, end)`, by start time."""
-        return await self._search(
-            "/events/search",
-            read_event_page,
-            start=start,
-            end=end,
-            tag_id=tag_id,
-            search=search,
-            first=first,
-            after=after,
-        )
+        # In the body, not the URL: `search` and `after` are the user's own text.
+        body = {
+            "from": None if start is None else start.isoformat(),
+            "to": None if end is None else end.isoformat(),
+            "tag_id": tag_id,
+            "search": search,
+            "first": first,
+            "after": after,
+        }
+        return await self._read("/events/search", body, read_event_page)
 
     async def create_event(self, data: JsonBody) -> Event:
         """Create an event; invalid fields are BAD_USER_INPUT naming them."""

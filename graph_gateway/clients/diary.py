@@ -29,16 +29,16 @@ class DiaryClient(ServiceClient):
         after: str | None,
     ) -> DiaryEntryConnection:
         """One page of the user's entries dated within `[start, end]`, by date."""
-        return await self._search(
-            "/entries/search",
-            read_entry_page,
-            start=start,
-            end=end,
-            mood=mood,
-            tag_id=tag_id,
-            first=first,
-            after=after,
-        )
+        # In the body, not the URL: `after` is whatever the user sent back.
+        body = {
+            "from": None if start is None else start.isoformat(),
+            "to": None if end is None else end.isoformat(),
+            "mood": mood,
+            "tag_id": tag_id,
+            "first": first,
+            "after": after,
+        }
+        return await self._read("/entries/search", body, read_entry_page)
 
     async def create_entry(self, data: JsonBody) -> DiaryEntry:
         """Write an entry; invalid fields are BAD_USER_INPUT naming them."""

@@ -57,28 +57,6 @@ class ServiceClient:
             idempotent=True,
         )
 
-    async def _search(
-        self,
-        path: str,
-        page: Callable[[PageJson[Shape]], T],
-        *,
-        start: date | None,
-        end: date | None,
-        first: int,
-        after: str | None,
-        **filters: str | int | None,
-    ) -> T:
-        """One page of a list, filtered. The filters travel in the body, not the URL: `search`
-        and `after` are the user's own text, which URLs would meet limits with and logs keep."""
-        body = {
-            "from": None if start is None else start.isoformat(),
-            "to": None if end is None else end.isoformat(),
-            **filters,
-            "first": first,
-            "after": after,
-        }
-        return await self._read(path, body, page)
-
     async def _batch(
         self, path: str, ids: Sequence[int], item: Callable[[Shape], T]
     ) -> list[T | None]:
