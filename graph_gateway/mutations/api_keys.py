@@ -12,6 +12,8 @@ from graph_gateway.types.arguments import describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.info import Info
 
+KeyId = Annotated[strawberry.ID, describe("The key.")]
+
 
 @strawberry.type
 class ApiKeyMutations:
@@ -34,9 +36,7 @@ class ApiKeyMutations:
         return ApiKeyCreated(key=created.secret, api_key=ApiKey.from_row(created.row))
 
     @mutation("Revoke one of the user's API keys: it stops working within a second.")
-    async def revoke_api_key(
-        self, info: Info, id: Annotated[strawberry.ID, describe("The key.")]
-    ) -> strawberry.ID:
+    async def revoke_api_key(self, info: Info, id: KeyId) -> strawberry.ID:
         principal = info.context.session_principal
         key_id = target_id(id, kind="API key")
         services = info.context.services

@@ -14,6 +14,8 @@ from graph_gateway.types.decorators import mutation
 from graph_gateway.types.image import DiaryImage
 from graph_gateway.types.info import Info
 
+ImageId = Annotated[strawberry.ID, describe("The image's id.")]
+
 
 def _upload_size(upload: UploadFile) -> int:
     """The uploaded file's size (Starlette counts it while spooling the part)."""
@@ -50,9 +52,7 @@ class ImageMutations:
         return await images.add_image(entry, file.file)
 
     @mutation("Remove an image from its entry, with its file; answers the image's id.")
-    async def delete_diary_image(
-        self, info: Info, id: Annotated[strawberry.ID, describe("The image's id.")]
-    ) -> strawberry.ID:
+    async def delete_diary_image(self, info: Info, id: ImageId) -> strawberry.ID:
         images = info.context.diary_images
         image_id = target_id(id, kind="diary image")
         await images.delete_image(image_id)
