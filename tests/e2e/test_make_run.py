@@ -20,9 +20,11 @@ from pathlib import Path
 import httpx
 
 from scripts.demo_data import SEOUL, TAGS, demo_entries, demo_events
+from scripts.ports import free_port
+from scripts.processes import REPO_ROOT, SETTINGS_PREFIXES
 from scripts.seed import demo_months
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, SETTINGS_PREFIXES, free_port
+from tests.support.live_stack import FAST_PASSWORD_HASHING
 
 START_TIMEOUT_S = 150.0
 STOP_TIMEOUT_S = 10.0

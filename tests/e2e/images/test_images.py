@@ -24,7 +24,8 @@ from tests.e2e.images.uploads import (
     new_user_and_entry,
     upload,
 )
-from tests.e2e.live import GraphQLClient, LiveStack
+from tests.support.graphql_client import GraphQLClient
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 import yaml
 
-from tests.e2e.live import REPO_ROOT, LiveStack, free_port
+from scripts.ports import free_port
+from scripts.processes import REPO_ROOT
+from tests.support.live_stack import LiveStack
 
 PROMETHEUS_DIR = REPO_ROOT / "deploy" / "prometheus"
 JOBS = {"gateway": "gateway", "calendar": "calendar", "diary": "diary"}
