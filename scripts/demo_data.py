@@ -90,27 +90,21 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def demo_events(first: date) -> Iterator[DemoEvent]:
     """The month's events: weekly routines, a trip and a few one-offs."""
+    # The weekly routines: weekday, title, start and end (hour, minute), tags, description,
+    # location.
+    weekly = (
+        (calendar.MONDAY, "주간 팀 회의 · Weekly team sync", (10, 0), (11, 0), ("work",),
+         "이번 주 우선순위 정리. Agree on this week's priorities.", "본사 3층 회의실 (HQ, room 3)"),
+        (calendar.WEDNESDAY, "요가 Yoga", (19, 30), (20, 30), ("exercise",), None, None),
+        (calendar.SUNDAY, "가족 저녁 식사 · Family dinner", (18, 0), (20, 0), ("family",),
+         None, "부모님 댁 (parents' place)"),
+    )  # fmt: skip
+    tags: tuple[str, ...]  # none, one or two in either table
     days = calendar.monthrange(first.year, first.month)[1]
     for day in (first + timedelta(days=n) for n in range(days)):
-        if day.weekday() == calendar.MONDAY:
-            yield DemoEvent(
-                "주간 팀 회의 · Weekly team sync",
-                at(day, 10),
-                at(day, 11),
-                ("work",),
-                "이번 주 우선순위 정리. Agree on this week's priorities.",
-                "본사 3층 회의실 (HQ, room 3)",
-            )
-        if day.weekday() == calendar.WEDNESDAY:
-            yield DemoEvent("요가 Yoga", at(day, 19, 30), at(day, 20, 30), ("exercise",))
-        if day.weekday() == calendar.SUNDAY:
-            yield DemoEvent(
-                "가족 저녁 식사 · Family dinner",
-                at(day, 18),
-                at(day, 20),
-                ("family",),
-                location="부모님 댁 (parents' place)",
-            )
+        for weekday, title, start, end, tags, description, location in weekly:
+            if day.weekday() == weekday:
+                yield DemoEvent(title, at(day, *start), at(day, *end), tags, description, location)
     # The one-offs: title, start and end (day of the month, hour, minute), tags, description,
     # location, all day. 07:30 in Seoul is the previous evening in UTC: `days(timeZone:
     # "Asia/Seoul")` shows the Jeju flight on the 20th, `days(timeZone: "UTC")` on the 19th.

@@ -57,9 +57,17 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
 
 
-def health_ready(client: httpx.Client, process: Process) -> bool:
-    """Whether `/health/ready` answers 200 (our processes' readiness route)."""
-    return client.get(f"{process.url}/health/ready").status_code == 200
+def answers(path: str) -> Probe:
+    """A probe: whether `GET <path>` answers 200."""
+
+    def probe(client: httpx.Client, process: Process) -> bool:
+        return client.get(f"{process.url}{path}").status_code == 200
+
+    return probe
+
+
+health_ready = answers("/health/ready")
+"""Our processes' readiness: their dependencies are reachable."""
 
 
 @dataclass
@@ -77,7 +85,10 @@ class Process:
     """What to run instead of `python -m <module>` (the bench's node reference gateway)."""
     echo: Callable[[str], None] | None = None
     detached: bool = False
-    """In its own session (a terminal's Ctrl-C reaches only us) and killed when we die."""
+    """In its own session (a terminal's Ctrl-C reaches only us) and killed when we die.
+
+    Start a detached process from the main thread: the kernel sends the parent-death signal
+    when the thread that started it ends, not the process."""
     popen: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     _log: IO[bytes] | None = field(default=None, repr=False)

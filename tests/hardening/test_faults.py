@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from scripts.ports import free_port
-from scripts.processes import Process
+from scripts.processes import Process, ProcessError, answers, wait_ready
 from tests.hardening.conftest import gateway_request_line, new_request_id
 from tests.hardening.slow_proxy import SlowProxy
 from tests.support.graphql_client import GraphQLClient, LiveUser
@@ -171,16 +171,12 @@ def second_gateway(stack: LiveStack, name: str, **env: str) -> Process:
     process = Process(name, "graph_gateway", port, stack.workdir / f"{name}.log")
     # Its metrics off: the stack's gateway already serves them on the port `stack.env` names.
     process.start({**stack.env, "GATEWAY_PORT": str(port), "GATEWAY_METRICS_PORT": "0", **env})
-    with httpx.Client(timeout=1.0) as http:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if http.get(f"{process.url}/health").status_code == 200:
-                    return process
-            except httpx.TransportError:
-                time.sleep(0.05)
-    process.stop()
-    raise AssertionError(f"{name} did not start:\n{process.log_tail()}")
+    try:
+        wait_ready([process], 30, probe=answers("/health"))
+    except ProcessError:
+        process.stop()
+        raise
+    return process
 
 
 @pytest.fixture(scope="module")
