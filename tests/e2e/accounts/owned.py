@@ -11,10 +11,10 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from scripts.processes import Process
-from tests.e2e.images.uploads import image_root, upload
 from tests.image_factory import png_bytes
 from tests.support.graphql_client import GraphQLClient, LiveUser
 from tests.support.live_stack import LiveStack
+from tests.support.uploads import image_root, upload
 
 TAG = 'mutation { createTag(input: {name: "운동 🏃", color: "#16A34A"}) { id } }'
 EVENT = """mutation($t: ID!, $s: DateTime!) {

@@ -12,7 +12,9 @@ from PIL import Image
 
 from scripts.processes import wait_ready
 from tests import image_factory
-from tests.e2e.images.uploads import (
+from tests.support.graphql_client import GraphQLClient
+from tests.support.live_stack import LiveStack, running_stack, sqlite_urls
+from tests.support.uploads import (
     ENTRY_IMAGES,
     LIMIT,
     MB,
@@ -23,8 +25,6 @@ from tests.e2e.images.uploads import (
     new_user_and_entry,
     upload,
 )
-from tests.support.graphql_client import GraphQLClient
-from tests.support.live_stack import LiveStack, running_stack, sqlite_urls
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""What the diary image e2e modules share: the operations, upload and fetch helpers."""
+"""Diary image helpers the live suites share (e2e, hardening): the operations, upload, fetch."""
 
 from __future__ import annotations
 
