@@ -1,4 +1,4 @@
-"""Is a TCP port free to listen on, and if not, which process holds it (from Linux's `/proc`)."""
+"""Is a TCP port free to listen on, which process holds it (from Linux's `/proc`), a free one."""
 
 from __future__ import annotations
 
@@ -67,3 +67,10 @@ def _command(process: Path) -> str:
         return "?"
     command = raw.replace(b"\0", b" ").decode("utf-8", errors="replace").strip()
     return command if len(command) <= 120 else command[:117] + "..."
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on `host` that nothing listens on right now (the kernel's pick)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
