@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from fc_common.errors import error_responses
+
 
 def openapi_json(app: FastAPI) -> str:
     """The app's OpenAPI document as deterministic, diff-friendly JSON text."""
@@ -30,3 +32,11 @@ def created_links(operation_ids: Sequence[str], *, path_param: str) -> dict[str,
         }
         for operation_id in operation_ids
     }
+
+
+def created_responses(
+    operation_ids: Sequence[str], *, path_param: str, errors: Sequence[int]
+) -> dict[int | str, dict[str, Any]]:
+    """A create route's `responses=`: its 201 linked to `operation_ids`, and its error statuses."""
+    links = created_links(operation_ids, path_param=path_param)
+    return {201: {"links": links}, **error_responses(*errors)}

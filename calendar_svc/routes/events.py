@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from calendar_svc import event_reads, queries
+from calendar_svc import event_reads, event_writes
 from calendar_svc.event_search import EventSearch
 from calendar_svc.models import EventCreate, EventPublic, EventUpdate, RangesBody
 from fc_common.batch import Items, Results, TagPagesBody
@@ -15,7 +14,7 @@ from fc_common.db import Database
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
 from fc_common.internal_auth import CallerDep
-from fc_common.openapi import created_links
+from fc_common.openapi import created_responses
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
 from fc_common.service_app import DatabaseDep
 
@@ -29,16 +28,13 @@ EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={
-        201: {"links": created_links(EVENT_OPERATIONS, path_param="event_id")},
-        **error_responses(400, 401, 413, 422),
-    },
+    responses=created_responses(
+        EVENT_OPERATIONS, path_param="event_id", errors=(400, 401, 413, 422)
+    ),
 )
 def create_event(body: EventCreate, once: WriteOnceDep, db: DatabaseDep) -> EventPublic:
     """Create an event, tagged with some of the owner's tags."""
-    with db.write() as session:
-        create = partial(queries.create_event, session=session, owner_id=once.owner_id, data=body)
-        return once.run(session, create, EventPublic)
+    return once.write(db, event_writes.create_event, EventPublic, data=body)
 
 
 @router.get("", responses=error_responses(401, 413, 422))
@@ -57,24 +53,13 @@ def search_events(body: EventSearch, caller: CallerDep, db: DatabaseDep) -> Page
 
 def _events_page(filters: EventSearch, owner_id: int, db: Database) -> Page[EventPublic]:
     """One page of the owner's events matching `filters`."""
-    with db.read() as session:
-        return event_reads.list_events(
-            session=session,
-            owner_id=owner_id,
-            start=filters.start,
-            end=filters.end,
-            tag_id=filters.tag_id,
-            search=filters.search,
-            first=filters.first,
-            after=filters.after,
-        )
+    return db.query(event_reads.list_events, owner_id=owner_id, **filters.model_dump())
 
 
 @router.post("/batch", responses=error_responses(400, 401, 413, 422))
 def get_events(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EventPublic]:
     """Read many events by id, in request order; null for a miss."""
-    with db.read() as session:
-        events = event_reads.get_events(session=session, owner_id=caller.user_id, ids=body.ids)
+    events = db.query(event_reads.get_events, owner_id=caller.user_id, ids=body.ids)
     return Items[EventPublic](items=events)
 
 
@@ -83,10 +68,7 @@ def events_overlapping(
     body: RangesBody, caller: CallerDep, db: DatabaseDep
 ) -> Results[list[EventPublic]]:
     """For each time range, the owner's events overlapping it, in request order."""
-    with db.read() as session:
-        results = event_reads.events_overlapping(
-            session=session, owner_id=caller.user_id, ranges=body.ranges
-        )
+    results = db.query(event_reads.events_overlapping, owner_id=caller.user_id, ranges=body.ranges)
     return Results[list[EventPublic]](results=results)
 
 
@@ -95,18 +77,14 @@ def events_by_tag(
     body: TagPagesBody, caller: CallerDep, db: DatabaseDep
 ) -> Results[Page[EventPublic]]:
     """For each tag request, one page of the owner's events carrying that tag."""
-    with db.read() as session:
-        pages = event_reads.events_by_tag(
-            session=session, owner_id=caller.user_id, requests=body.requests
-        )
+    pages = db.query(event_reads.events_by_tag, owner_id=caller.user_id, requests=body.requests)
     return Results[Page[EventPublic]](results=pages)
 
 
 @router.get("/{event_id}", responses=error_responses(401, 404, 413, 422))
 def get_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> EventPublic:
     """Read one event with its tags."""
-    with db.read() as session:
-        return event_reads.get_event(session=session, owner_id=caller.user_id, event_id=event_id)
+    return db.query(event_reads.get_event, owner_id=caller.user_id, event_id=event_id)
 
 
 @router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))
@@ -114,15 +92,7 @@ def update_event(
     event_id: EventId, body: EventUpdate, once: WriteOnceDep, db: DatabaseDep
 ) -> EventPublic:
     """Change some of an event's fields; `tag_ids` replaces its tags."""
-    with db.write() as session:
-        update = partial(
-            queries.update_event,
-            session=session,
-            owner_id=once.owner_id,
-            event_id=event_id,
-            data=body,
-        )
-        return once.run(session, update, EventPublic)
+    return once.write(db, event_writes.update_event, EventPublic, event_id=event_id, data=body)
 
 
 @router.delete(
@@ -133,8 +103,4 @@ def update_event(
 )
 def delete_event(event_id: EventId, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete an event and its tag links."""
-    with db.write() as session:
-        delete = partial(
-            queries.delete_event, session=session, owner_id=once.owner_id, event_id=event_id
-        )
-        once.run(session, delete, type(None))
+    once.write(db, event_writes.delete_event, type(None), event_id=event_id)

@@ -1,0 +1,35 @@
+"""What the services' SQLModel input models share: refusing unknown fields, and fields that a
+PATCH may leave out but not send as null."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from pydantic.config import JsonDict
+from sqlmodel._compat import SQLModelConfig  # the config type SQLModel's own annotation expects
+
+# Input models refuse unknown fields rather than silently dropping them.
+INPUT = SQLModelConfig(extra="forbid")
+
+
+def not_null(value: Any) -> Any:
+    """Refuse an explicit null for a field that cannot be cleared (absent is fine)."""
+    if value is None:
+        raise ValueError("cannot be null")
+    return value
+
+
+def _drop_null(schema: JsonDict) -> None:
+    """Show an optional-but-not-nullable field without its `null` branch in the JSON schema."""
+    branches = schema.pop("anyOf", [])
+    assert isinstance(branches, list)
+    kept = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+    if len(kept) == 1 and isinstance(kept[0], dict):
+        schema.update(kept[0])
+    elif kept:
+        schema["anyOf"] = kept
+
+
+# May be left out of a PATCH, but not sent as null (refused by `not_null`).
+NOT_NULLABLE: Any = Field(default=None, json_schema_extra=_drop_null)
