@@ -14,15 +14,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic import (
-    Field as PydanticField,
-)
-from pydantic.config import JsonDict
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig
 
 from fc_common.batch import MAX_LOOKUP_KEYS
-from fc_common.db import UTCDateTime
+from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, UTCDateTime
+from fc_common.fields import INPUT, NOT_NULLABLE, not_null
 from fc_common.pagination import RowId
 from fc_common.text import storable_text
 
@@ -30,10 +27,6 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CONTENT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 MAX_TAGS_PER_ENTRY = 50
-
-# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
-ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class Mood(enum.StrEnum):
@@ -99,18 +92,6 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-def _without_null(schema: JsonDict) -> None:
-    """Drop the `null` branch from an optional field's schema when null is refused."""
-    branches = schema.pop("anyOf", [])
-    if not isinstance(branches, list):
-        return
-    kept = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
-    if len(kept) == 1 and isinstance(kept[0], dict):
-        schema.update(kept[0])
-    else:
-        schema["anyOf"] = kept
-
-
 def _distinct(ids: list[int]) -> list[int]:
     """Drop repeated ids, keeping the first occurrence's order."""
     return list(dict.fromkeys(ids))
@@ -131,7 +112,11 @@ TagIds = Annotated[
     AfterValidator(_distinct),
 ]
 
-_INPUT = SQLModelConfig(extra="forbid")
+# The family: `EntryBase` says what an entry is; the table row, the public shape and
+# `EntryCreate` build on it, `EntryCreate` narrowing the fields to what a client may send (the
+# public shape keeps the plain types, so the answers' schemas carry no input constraints).
+# `EntryUpdate` has the same fields, every one optional: not an `EntryBase` (a type checker
+# rightly refuses optional overrides).
 
 
 class EntryBase(SQLModel):
@@ -144,10 +129,10 @@ class EntryBase(SQLModel):
     weather: Weather | None = None
 
 
-class EntryCreate(SQLModel):
+class EntryCreate(EntryBase):
     """A new entry; `tag_ids` are calendar tag ids the gateway has already checked."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     date: EntryDate
     title: Title | None = None
@@ -161,22 +146,16 @@ class EntryUpdate(SQLModel):
     """Changes to an entry; absent fields stay, `null` clears title, mood or weather,
     `tag_ids` replaces the whole set."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
-    # Absent means "keep"; null is refused (below), so the schema does not offer it.
-    date: EntryDate | None = PydanticField(None, json_schema_extra=_without_null)
+    date: EntryDate | None = NOT_NULLABLE
     title: Title | None = None
-    content: Content | None = PydanticField(None, json_schema_extra=_without_null)
+    content: Content | None = NOT_NULLABLE
     mood: Mood | None = None
     weather: Weather | None = None
-    tag_ids: TagIds | None = PydanticField(None, json_schema_extra=_without_null)
+    tag_ids: TagIds | None = NOT_NULLABLE
 
-    @field_validator("date", "content", "tag_ids")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    _no_nulls = field_validator("date", "content", "tag_ids")(not_null)
 
     def changes(self) -> dict[str, Any]:
         """The entry columns this update sets (tag links are handled apart)."""
@@ -242,7 +221,7 @@ class EntryTagLink(SQLModel, table=True):
 class DateRange(SQLModel):
     """An inclusive range of dates."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     start: IsoDate
     end: IsoDate
@@ -257,7 +236,7 @@ class DateRange(SQLModel):
 class DateRangesBody(SQLModel):
     """Many date ranges in one request (at most 500)."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)
 
@@ -284,3 +263,8 @@ class DiaryImage(SQLModel, table=True):
     height: int = Field(nullable=False)
     sha256: str = Field(sa_type=sa.String(64), nullable=False)
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+entry_t = Entry.metadata.tables["entry"]
+link_t = EntryTagLink.metadata.tables["entry_tag"]
+image_t = DiaryImage.metadata.tables["image"]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from diary_svc import entry_reads, image_queries, queries
+from diary_svc import entry_reads, entry_writes, image_reads
 from diary_svc.entry_search import EntrySearch
 from diary_svc.images import ImageShelf
 from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate
@@ -28,10 +27,6 @@ _BODY_ERRORS = error_responses(400)
 _BODY_OR_MISSING_ERRORS = error_responses(400, 404)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _not_found() -> NotFoundError:
     return NotFoundError("Entry not found")
 
@@ -41,11 +36,7 @@ def _not_found() -> NotFoundError:
 )
 def create_entry(body: EntryCreate, once: WriteOnceDep, db: DatabaseDep) -> EntryPublic:
     """Write a new diary entry for the caller."""
-    with db.write() as session:
-        create = partial(
-            queries.create_entry, session=session, owner_id=once.owner_id, data=body, now=_now()
-        )
-        return once.run(session, create, EntryPublic)
+    return once.write(db, entry_writes.create_entry, EntryPublic, data=body)
 
 
 @router.get("", response_model=Page[EntryPublic])
@@ -62,24 +53,15 @@ def search_entries(body: EntrySearch, caller: CallerDep, db: DatabaseDep) -> Pag
     return _entries_page(body, caller.user_id, db)
 
 
-def _entries_page(search: EntrySearch, owner_id: int, db: Database) -> Page[EntryPublic]:
-    """One page of the owner's entries matching `search`."""
-    key = entry_reads.parse_entry_cursor(search.after) if search.after is not None else None
-    with db.read() as session:
-        return entry_reads.list_entries(
-            session=session,
-            owner_id=owner_id,
-            filters=search.filters(),
-            first=search.first,
-            after=key,
-        )
+def _entries_page(filters: EntrySearch, owner_id: int, db: Database) -> Page[EntryPublic]:
+    """One page of the owner's entries matching `filters`."""
+    return db.query(entry_reads.list_entries, owner_id=owner_id, **filters.model_dump())
 
 
 @router.post("/batch", response_model=Items[EntryPublic], responses=_BODY_ERRORS)
 def get_entries(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EntryPublic]:
     """Read many of the caller's entries by id, in request order (null for misses)."""
-    with db.read() as session:
-        found = entry_reads.get_entries(session=session, owner_id=caller.user_id, ids=body.ids)
+    found = db.query(entry_reads.get_entries, owner_id=caller.user_id, ids=body.ids)
     return Items[EntryPublic](items=found)
 
 
@@ -88,10 +70,7 @@ def entries_by_date_range(
     body: DateRangesBody, caller: CallerDep, db: DatabaseDep
 ) -> Results[list[EntryPublic]]:
     """The caller's entries dated within each inclusive range, one list per range."""
-    with db.read() as session:
-        found = entry_reads.entries_in_ranges(
-            session=session, owner_id=caller.user_id, ranges=body.ranges
-        )
+    found = db.query(entry_reads.entries_in_ranges, owner_id=caller.user_id, ranges=body.ranges)
     return Results[list[EntryPublic]](results=found)
 
 
@@ -100,33 +79,14 @@ def entries_by_tag(
     body: TagPagesBody, caller: CallerDep, db: DatabaseDep
 ) -> Results[Page[EntryPublic]]:
     """A page of the caller's entries carrying each requested tag id, one page per request."""
-    requests = [
-        entry_reads.TagPageQuery(
-            tag_id=r.tag_id,
-            first=r.first,
-            after=(
-                entry_reads.parse_entry_cursor(r.after, field=f"requests.{i}.after")
-                if r.after is not None
-                else None
-            ),
-        )
-        for i, r in enumerate(body.requests)
-    ]
-    with db.read() as session:
-        pages = entry_reads.entry_pages_by_tag(
-            session=session, owner_id=caller.user_id, requests=requests
-        )
+    pages = db.query(entry_reads.entries_by_tag, owner_id=caller.user_id, requests=body.requests)
     return Results[Page[EntryPublic]](results=pages)
 
 
 @router.get("/{entry_id}", response_model=EntryPublic, responses=error_responses(404))
 def get_entry(entry_id: EntryId, caller: CallerDep, db: DatabaseDep) -> EntryPublic:
     """Read one of the caller's entries."""
-    with db.read() as session:
-        entry = entry_reads.get_entry(session=session, owner_id=caller.user_id, entry_id=entry_id)
-    if entry is None:
-        raise _not_found()
-    return entry
+    return db.query(entry_reads.get_entry, owner_id=caller.user_id, entry_id=entry_id)
 
 
 @router.patch("/{entry_id}", response_model=EntryPublic, responses=_BODY_OR_MISSING_ERRORS)
@@ -134,16 +94,10 @@ def update_entry(
     entry_id: EntryId, body: EntryUpdate, once: WriteOnceDep, db: DatabaseDep
 ) -> EntryPublic:
     """Change some fields of one of the caller's entries; `tag_ids` replaces the set."""
-    with db.write() as session:
-        update = partial(
-            queries.update_entry,
-            session=session,
-            owner_id=once.owner_id,
-            entry_id=entry_id,
-            data=body,
-            now=_now(),
-        )
-        entry = once.run(session, update, EntryPublic | None)
+    # A miss is answered (and replayed) as null, then refused here.
+    entry = once.write(
+        db, entry_writes.update_entry, EntryPublic | None, entry_id=entry_id, data=body
+    )
     if entry is None:
         raise _not_found()
     return entry
@@ -158,11 +112,12 @@ def update_entry(
 def delete_entry(entry_id: EntryId, request: Request, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete one of the caller's entries with its tag links and images."""
     with db.write() as session:
-        image_keys = image_queries.entry_storage_keys(
+        # Read in the same transaction as the delete: no image can be added in between.
+        image_keys = image_reads.storage_keys(
             session=session, owner_id=once.owner_id, entry_id=entry_id
         )
         delete = partial(
-            queries.delete_entry, session=session, owner_id=once.owner_id, entry_id=entry_id
+            entry_writes.delete_entry, session=session, owner_id=once.owner_id, entry_id=entry_id
         )
         deleted = once.run(session, delete, bool)
     if not deleted:
