@@ -19,7 +19,7 @@ from fc_common.batch import TagPageRequest
 from fc_common.db import UTCDateTime
 from fc_common.errors import NotFoundError
 from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
-from fc_common.sql import Row, grouped, public, rows_where_in, values_cte
+from fc_common.sql import Row, grouped, in_request_order, owned_rows, public, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -33,10 +33,8 @@ def publish(session: Session, owner_id: int, rows: Sequence[Row]) -> list[EventP
 
 def get_events(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EventPublic | None]:
     """The owner's events for `ids`, in request order, `None` for a miss or another owner's id."""
-    stmt = sa.select(event_t).where(event_t.c.owner_id == owner_id)
-    rows = rows_where_in(session, stmt, event_t.c.id, ids)
-    found = {event.id: event for event in publish(session, owner_id, rows)}
-    return [found.get(event_id) for event_id in ids]
+    rows = owned_rows(session, event_t, owner_id, ids)
+    return in_request_order(publish(session, owner_id, rows), ids)
 
 
 def get_event(*, session: Session, owner_id: int, event_id: int) -> EventPublic:

@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, UTCDateTime
-from fc_common.fields import INPUT, NOT_NULLABLE, not_null
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
 from fc_common.pagination import RowId
 from fc_common.text import NO_NUL_PATTERN, storable_text
 
@@ -76,17 +76,18 @@ TagIds = Annotated[list[RowId], PydanticField(max_length=MAX_TAGS_PER_EVENT)]
 # --- tags -------------------------------------------------------------------------------------
 
 
-# Each family: `*Base` says what the object is; the table row, the public shape and `*Create`
-# build on it, `*Create` narrowing the fields to what a client may send (the public shape keeps
-# the plain types, so the answers' schemas carry no input constraints). `*Update` has the same
-# fields, every one optional: not a `*Base` (a type checker rightly refuses optional overrides).
+# Each family: `*Base` is what a client may say the object is (validated types); `*Create`
+# builds on it, and so does the table row (its columns narrowing the same fields). `*Public`,
+# what the API answers, keeps plain types: the answers' schemas carry no input constraints.
+# `*Update` has the same fields, every one optional (so not a `*Base`: a type checker rightly
+# refuses optional overrides).
 
 
 class TagBase(SQLModel):
     """What a tag is: a name unique per owner (case-insensitive) and a `#RRGGBB` color."""
 
-    name: str
-    color: str
+    name: TagName
+    color: Color
 
 
 class TagCreate(TagBase):
@@ -94,14 +95,9 @@ class TagCreate(TagBase):
 
     model_config = INPUT
 
-    name: TagName
-    color: Color
 
-
-class TagUpdate(SQLModel):
+class TagUpdate(PartialUpdate):
     """Changes to a tag; absent fields stay as they are."""
-
-    model_config = INPUT
 
     name: TagName | None = NOT_NULLABLE
     color: Color | None = NOT_NULLABLE
@@ -126,9 +122,11 @@ class Tag(TagBase, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class TagPublic(TagBase):
+class TagPublic(SQLModel):
     """A tag as the API shows it."""
 
+    name: str
+    color: str
     id: int
     created_at: datetime
     updated_at: datetime
@@ -140,11 +138,11 @@ class TagPublic(TagBase):
 class EventBase(SQLModel):
     """What an event is: a titled span of time, with an optional description and location."""
 
-    title: str
-    description: str | None = None
-    location: str | None = None
-    starts_at: datetime
-    ends_at: datetime
+    title: Title
+    description: Description | None = None
+    location: Location | None = None
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
     all_day: bool = False
 
 
@@ -153,12 +151,6 @@ class EventCreate(EventBase):
 
     model_config = INPUT
 
-    title: Title
-    description: Description | None = None
-    location: Location | None = None
-    starts_at: UtcDateTime
-    ends_at: UtcDateTime
-    all_day: bool = False
     tag_ids: TagIds = PydanticField(default_factory=list)
 
     @field_validator("ends_at")
@@ -169,11 +161,9 @@ class EventCreate(EventBase):
         return ends_at
 
 
-class EventUpdate(SQLModel):
+class EventUpdate(PartialUpdate):
     """Changes to an event; absent fields stay, `null` clears description or location,
     `tag_ids` replaces the whole set."""
-
-    model_config = INPUT
 
     title: Title | None = NOT_NULLABLE
     description: Description | None = None
@@ -184,10 +174,6 @@ class EventUpdate(SQLModel):
     tag_ids: TagIds | None = NOT_NULLABLE
 
     _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(not_null)
-
-    def changes(self) -> dict[str, Any]:
-        """The event columns this update sets (tag links are handled apart)."""
-        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
 
 
 class Event(EventBase, table=True):
@@ -212,9 +198,15 @@ class Event(EventBase, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class EventPublic(EventBase):
+class EventPublic(SQLModel):
     """An event as the API shows it, its tags embedded (ordered by name)."""
 
+    title: str
+    description: str | None = None
+    location: str | None = None
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
     id: int
     tags: list[TagPublic]
     created_at: datetime

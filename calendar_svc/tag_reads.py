@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from calendar_svc.models import TagPublic, link_t, tag_t, tombstone_t
 from fc_common.errors import NotFoundError
-from fc_common.sql import public, rows_where_in
+from fc_common.sql import in_request_order, owned_rows, public, rows_where_in
 from fc_common.tag_feed import DeletedTag
 
 
@@ -25,10 +25,8 @@ def list_tags(*, session: Session, owner_id: int) -> list[TagPublic]:
 
 def get_tags(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[TagPublic | None]:
     """The owner's tags for `ids`, in request order, `None` for a miss or another owner's id."""
-    stmt = sa.select(tag_t).where(tag_t.c.owner_id == owner_id)
-    rows = rows_where_in(session, stmt, tag_t.c.id, ids)
-    found = {row.id: public(TagPublic, row) for row in rows}
-    return [found.get(tag_id) for tag_id in ids]
+    rows = owned_rows(session, tag_t, owner_id, ids)
+    return in_request_order((public(TagPublic, row) for row in rows), ids)
 
 
 def get_tag(*, session: Session, owner_id: int, tag_id: int) -> TagPublic:

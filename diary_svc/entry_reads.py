@@ -15,11 +15,20 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from diary_svc.image_reads import images_by_entry
-from diary_svc.models import DateRange, EntryPublic, Mood, entry_t, link_t
+from diary_svc.models import DateRange, EntryPublic, entry_t, link_t
 from fc_common.batch import TagPageRequest
+from fc_common.diary_enums import Mood
 from fc_common.errors import NotFoundError
 from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
-from fc_common.sql import Row, grouped, public, rows_where_in, values_cte
+from fc_common.sql import (
+    Row,
+    grouped,
+    in_request_order,
+    owned_rows,
+    public,
+    rows_where_in,
+    values_cte,
+)
 
 EntryKey = tuple[dt.date, int]
 """The keyset position of an entry: its date and id."""
@@ -110,10 +119,8 @@ def list_entries(
 
 def get_entries(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EntryPublic | None]:
     """The owner's entries for many ids, in request order, None for misses."""
-    stmt = sa.select(entry_t).where(entry_t.c.owner_id == owner_id)
-    rows = rows_where_in(session, stmt, entry_t.c.id, ids)
-    by_id = {entry.id: entry for entry in publish(session, rows)}
-    return [by_id.get(entry_id) for entry_id in ids]
+    rows = owned_rows(session, entry_t, owner_id, ids)
+    return in_request_order(publish(session, rows), ids)
 
 
 def entries_in_ranges(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary_svc.models import IsoDate, Mood
+from diary_svc.models import IsoDate
 from fc_common.batch import DEFAULT_PAGE_SIZE, PageSize
+from fc_common.diary_enums import Mood
 from fc_common.pagination import Cursor, RowId
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -19,7 +18,8 @@ from sqlmodel import Field, SQLModel
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, UTCDateTime
-from fc_common.fields import INPUT, NOT_NULLABLE, not_null
+from fc_common.diary_enums import Mood, Weather
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
 from fc_common.pagination import RowId
 from fc_common.text import storable_text
 
@@ -27,32 +27,6 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CONTENT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 MAX_TAGS_PER_ENTRY = 50
-
-
-class Mood(enum.StrEnum):
-    """How the day felt (the GraphQL `Mood` names)."""
-
-    JOYFUL = "JOYFUL"
-    HAPPY = "HAPPY"
-    CALM = "CALM"
-    NEUTRAL = "NEUTRAL"
-    TIRED = "TIRED"
-    SAD = "SAD"
-    ANXIOUS = "ANXIOUS"
-    ANGRY = "ANGRY"
-
-
-class Weather(enum.StrEnum):
-    """What the sky did (the GraphQL `Weather` names)."""
-
-    SUNNY = "SUNNY"
-    PARTLY_CLOUDY = "PARTLY_CLOUDY"
-    CLOUDY = "CLOUDY"
-    RAINY = "RAINY"
-    STORMY = "STORMY"
-    SNOWY = "SNOWY"
-    FOGGY = "FOGGY"
-    WINDY = "WINDY"
 
 
 def latest_entry_date(today: dt.date) -> dt.date:
@@ -112,19 +86,19 @@ TagIds = Annotated[
     AfterValidator(_distinct),
 ]
 
-# The family: `EntryBase` says what an entry is; the table row, the public shape and
-# `EntryCreate` build on it, `EntryCreate` narrowing the fields to what a client may send (the
-# public shape keeps the plain types, so the answers' schemas carry no input constraints).
-# `EntryUpdate` has the same fields, every one optional: not an `EntryBase` (a type checker
-# rightly refuses optional overrides).
+# The family: `EntryBase` is what a client may say an entry is (validated types);
+# `EntryCreate` builds on it, and so does the table row (its columns narrowing the same fields).
+# `EntryPublic`, what the API answers, keeps plain types: the answers' schemas carry no input
+# constraints. `EntryUpdate` has the same fields, every one optional (so not an `EntryBase`: a
+# type checker rightly refuses optional overrides).
 
 
 class EntryBase(SQLModel):
     """What an entry is: a dated text with an optional title, mood and weather."""
 
-    date: dt.date
-    title: str | None = None
-    content: str
+    date: EntryDate
+    title: Title | None = None
+    content: Content
     mood: Mood | None = None
     weather: Weather | None = None
 
@@ -134,19 +108,12 @@ class EntryCreate(EntryBase):
 
     model_config = INPUT
 
-    date: EntryDate
-    title: Title | None = None
-    content: Content
-    mood: Mood | None = None
-    weather: Weather | None = None
     tag_ids: TagIds = PydanticField(default_factory=list)
 
 
-class EntryUpdate(SQLModel):
+class EntryUpdate(PartialUpdate):
     """Changes to an entry; absent fields stay, `null` clears title, mood or weather,
     `tag_ids` replaces the whole set."""
-
-    model_config = INPUT
 
     date: EntryDate | None = NOT_NULLABLE
     title: Title | None = None
@@ -156,10 +123,6 @@ class EntryUpdate(SQLModel):
     tag_ids: TagIds | None = NOT_NULLABLE
 
     _no_nulls = field_validator("date", "content", "tag_ids")(not_null)
-
-    def changes(self) -> dict[str, Any]:
-        """The entry columns this update sets (tag links are handled apart)."""
-        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
 
 
 class Entry(EntryBase, table=True):
@@ -195,9 +158,14 @@ class ImagePublic(SQLModel):
     created_at: dt.datetime
 
 
-class EntryPublic(EntryBase):
+class EntryPublic(SQLModel):
     """An entry as the API shows it, with its tag ids (ascending) and images (oldest first)."""
 
+    date: dt.date
+    title: str | None = None
+    content: str
+    mood: Mood | None = None
+    weather: Weather | None = None
     id: int
     tag_ids: list[int]
     images: list[ImagePublic] = PydanticField(default_factory=list)

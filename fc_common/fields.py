@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 from pydantic.config import JsonDict
+from sqlmodel import SQLModel
 from sqlmodel._compat import SQLModelConfig  # the config type SQLModel's own annotation expects
 
 # Input models refuse unknown fields rather than silently dropping them.
@@ -33,3 +34,13 @@ def _drop_null(schema: JsonDict) -> None:
 
 # May be left out of a PATCH, but not sent as null (refused by `not_null`).
 NOT_NULLABLE: Any = Field(default=None, json_schema_extra=_drop_null)
+
+
+class PartialUpdate(SQLModel):
+    """A PATCH body: absent fields stay as they are; `tag_ids`, if any, replaces the links."""
+
+    model_config = INPUT
+
+    def changes(self) -> dict[str, Any]:
+        """The row's columns this update sets (tag links are handled apart)."""
+        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})

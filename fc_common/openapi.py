@@ -6,9 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response, status
 
 from fc_common.errors import error_responses
+
+NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
+"""A route's options when it answers 204 with no body (deletes)."""
 
 
 def openapi_json(app: FastAPI) -> str:

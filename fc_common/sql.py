@@ -8,7 +8,7 @@ when the answer needs it. These are the pieces the statements share.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -17,6 +17,15 @@ from sqlmodel import Session
 Row = sa.Row[Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+Identified = TypeVar("Identified", bound="HasId")
+
+
+class HasId(Protocol):
+    """Anything with a row id (the public models)."""
+
+    @property
+    def id(self) -> int: ...
+
 
 # Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
 IN_CHUNK = 5_000
@@ -37,6 +46,18 @@ def rows_where_in(
     for chunk in chunks(values):
         rows.extend(session.execute(stmt.where(column.in_(chunk))))
     return rows
+
+
+def owned_rows(session: Session, table: sa.Table, owner_id: int, ids: Iterable[int]) -> list[Row]:
+    """The owner's rows of `table` among `ids` (others' ids and misses are simply absent)."""
+    stmt = sa.select(table).where(table.c.owner_id == owner_id)
+    return rows_where_in(session, stmt, table.c.id, ids)
+
+
+def in_request_order(found: Iterable[Identified], ids: Sequence[int]) -> list[Identified | None]:
+    """A batch read's answer: the object found for each requested id, `None` for a miss."""
+    by_id = {item.id: item for item in found}
+    return [by_id.get(row_id) for row_id in ids]
 
 
 def values_cte(name: str, rows: Sequence[tuple[Any, ...]], **columns: Any) -> sa.CTE:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, status
 
 from diary_svc import entry_reads, entry_writes, image_reads
 from diary_svc.entry_search import EntrySearch
 from diary_svc.images import ImageShelf
 from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpdate
 from fc_common.batch import Items, Results, TagPagesBody
-from fc_common.db import Database
 from fc_common.errors import NotFoundError, error_responses
 from fc_common.idempotency import WriteOnceDep
-from fc_common.internal_auth import CallerDep
+from fc_common.openapi import NO_CONTENT
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
-from fc_common.service_app import DatabaseDep
+from fc_common.service_app import DatabaseDep, ReadsDep
 
 router = APIRouter(prefix="/entries", tags=["entries"], responses=error_responses(401, 413, 422))
 
@@ -40,53 +39,41 @@ def create_entry(body: EntryCreate, once: WriteOnceDep, db: DatabaseDep) -> Entr
 
 
 @router.get("", response_model=Page[EntryPublic])
-def list_entries(
-    filters: Annotated[EntrySearch, Query()], caller: CallerDep, db: DatabaseDep
-) -> Page[EntryPublic]:
+def list_entries(filters: Annotated[EntrySearch, Query()], read: ReadsDep) -> Page[EntryPublic]:
     """List the caller's entries by (date, id), filtered by inclusive dates, mood and tag."""
-    return _entries_page(filters, caller.user_id, db)
+    return read(entry_reads.list_entries, **filters.model_dump())
 
 
 @router.post("/search", response_model=Page[EntryPublic], responses=_BODY_ERRORS)
-def search_entries(body: EntrySearch, caller: CallerDep, db: DatabaseDep) -> Page[EntryPublic]:
+def search_entries(body: EntrySearch, read: ReadsDep) -> Page[EntryPublic]:
     """The same list with its filters in a JSON body, so user text never travels in a URL."""
-    return _entries_page(body, caller.user_id, db)
-
-
-def _entries_page(filters: EntrySearch, owner_id: int, db: Database) -> Page[EntryPublic]:
-    """One page of the owner's entries matching `filters`."""
-    return db.query(entry_reads.list_entries, owner_id=owner_id, **filters.model_dump())
+    return read(entry_reads.list_entries, **body.model_dump())
 
 
 @router.post("/batch", response_model=Items[EntryPublic], responses=_BODY_ERRORS)
-def get_entries(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EntryPublic]:
+def get_entries(body: IdsBody, read: ReadsDep) -> Items[EntryPublic]:
     """Read many of the caller's entries by id, in request order (null for misses)."""
-    found = db.query(entry_reads.get_entries, owner_id=caller.user_id, ids=body.ids)
-    return Items[EntryPublic](items=found)
+    return Items[EntryPublic](items=read(entry_reads.get_entries, ids=body.ids))
 
 
 @router.post("/by-date-range", response_model=Results[list[EntryPublic]], responses=_BODY_ERRORS)
-def entries_by_date_range(
-    body: DateRangesBody, caller: CallerDep, db: DatabaseDep
-) -> Results[list[EntryPublic]]:
+def entries_by_date_range(body: DateRangesBody, read: ReadsDep) -> Results[list[EntryPublic]]:
     """The caller's entries dated within each inclusive range, one list per range."""
-    found = db.query(entry_reads.entries_in_ranges, owner_id=caller.user_id, ranges=body.ranges)
+    found = read(entry_reads.entries_in_ranges, ranges=body.ranges)
     return Results[list[EntryPublic]](results=found)
 
 
 @router.post("/by-tag", response_model=Results[Page[EntryPublic]], responses=_BODY_ERRORS)
-def entries_by_tag(
-    body: TagPagesBody, caller: CallerDep, db: DatabaseDep
-) -> Results[Page[EntryPublic]]:
+def entries_by_tag(body: TagPagesBody, read: ReadsDep) -> Results[Page[EntryPublic]]:
     """A page of the caller's entries carrying each requested tag id, one page per request."""
-    pages = db.query(entry_reads.entries_by_tag, owner_id=caller.user_id, requests=body.requests)
+    pages = read(entry_reads.entries_by_tag, requests=body.requests)
     return Results[Page[EntryPublic]](results=pages)
 
 
 @router.get("/{entry_id}", response_model=EntryPublic, responses=error_responses(404))
-def get_entry(entry_id: EntryId, caller: CallerDep, db: DatabaseDep) -> EntryPublic:
+def get_entry(entry_id: EntryId, read: ReadsDep) -> EntryPublic:
     """Read one of the caller's entries."""
-    return db.query(entry_reads.get_entry, owner_id=caller.user_id, entry_id=entry_id)
+    return read(entry_reads.get_entry, entry_id=entry_id)
 
 
 @router.patch("/{entry_id}", response_model=EntryPublic, responses=_BODY_OR_MISSING_ERRORS)
@@ -103,12 +90,7 @@ def update_entry(
     return entry
 
 
-@router.delete(
-    "/{entry_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    responses=error_responses(404),
-)
+@router.delete("/{entry_id}", responses=error_responses(404), **NO_CONTENT)
 def delete_entry(entry_id: EntryId, request: Request, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete one of the caller's entries with its tag links and images."""
     with db.write() as session:
