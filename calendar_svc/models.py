@@ -19,7 +19,7 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fc_common.batch import MAX_LOOKUP_KEYS
-from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, UTCDateTime
+from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, TimestampedRow, UTCDateTime
 from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
 from fc_common.pagination import RowId
 from fc_common.text import NO_NUL_PATTERN, storable_text
@@ -105,7 +105,7 @@ class TagUpdate(PartialUpdate):
     _no_nulls = field_validator("name", "color")(not_null)
 
 
-class Tag(TagBase, table=True):
+class Tag(TagBase, TimestampedRow, table=True):
     """A tag row; `name_key` (the case-folded name) makes names unique per owner."""
 
     __table_args__ = (
@@ -113,13 +113,9 @@ class Tag(TagBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     name: str = Field(max_length=50)
     name_key: str = Field(max_length=200)
     color: str = Field(max_length=7)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class TagPublic(SQLModel):
@@ -176,7 +172,7 @@ class EventUpdate(PartialUpdate):
     _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(not_null)
 
 
-class Event(EventBase, table=True):
+class Event(EventBase, TimestampedRow, table=True):
     """An event row, owned by one user."""
 
     # Overlap queries bound starts_at on both sides (an event spans at most 366 days), so this
@@ -186,16 +182,12 @@ class Event(EventBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     title: str = Field(max_length=200)
     description: str | None = Field(default=None, sa_type=sa.Text)
     location: str | None = Field(default=None, max_length=300)
     starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     all_day: bool = Field(default=False, nullable=False)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class EventPublic(SQLModel):

@@ -17,7 +17,7 @@ from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from fc_common.batch import MAX_LOOKUP_KEYS
-from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, UTCDateTime
+from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, OwnedRow, TimestampedRow, UTCDateTime
 from fc_common.diary_enums import Mood, Weather
 from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
 from fc_common.pagination import RowId
@@ -125,7 +125,7 @@ class EntryUpdate(PartialUpdate):
     _no_nulls = field_validator("date", "content", "tag_ids")(not_null)
 
 
-class Entry(EntryBase, table=True):
+class Entry(EntryBase, TimestampedRow, table=True):
     """An entry row, owned by one user."""
 
     __table_args__ = (
@@ -133,16 +133,12 @@ class Entry(EntryBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     date: dt.date = Field(sa_type=sa.Date, nullable=False)
     title: str | None = Field(default=None, max_length=MAX_TITLE_CHARS)
     content: str = Field(sa_type=sa.Text, nullable=False)
     # Plain strings, not database enums: adding a mood later needs no type migration.
     mood: Mood | None = Field(default=None, sa_type=sa.String(16))
     weather: Weather | None = Field(default=None, sa_type=sa.String(16))
-    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class ImagePublic(SQLModel):
@@ -209,7 +205,7 @@ class DateRangesBody(SQLModel):
     ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)
 
 
-class DiaryImage(SQLModel, table=True):
+class DiaryImage(OwnedRow, table=True):
     """An image attached to an entry: where its cleaned bytes are stored and what they are."""
 
     __tablename__ = "image"
@@ -219,8 +215,6 @@ class DiaryImage(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     entry_id: int = Field(
         sa_type=ID_TYPE, foreign_key="entry.id", ondelete="CASCADE", nullable=False
     )

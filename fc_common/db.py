@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 from fc_common.tracing import instrument_engine
 
@@ -54,6 +54,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class OwnedRow(SQLModel):
+    """The columns an owned table's row starts with: its id and its owner's (user) id."""
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+
+
+class TimestampedRow(OwnedRow):
+    """An owned row that records when it was created and last changed."""
+
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 def normalize_url(database_url: str) -> URL:
