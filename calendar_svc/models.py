@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, TimestampedRow, UTCDateTime
-from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate
 from fc_common.pagination import RowId
 from fc_common.text import NO_NUL_PATTERN, storable_text
 
@@ -102,8 +102,6 @@ class TagUpdate(PartialUpdate):
     name: TagName | None = NOT_NULLABLE
     color: Color | None = NOT_NULLABLE
 
-    _no_nulls = field_validator("name", "color")(not_null)
-
 
 class Tag(TagBase, TimestampedRow, table=True):
     """A tag row; `name_key` (the case-folded name) makes names unique per owner."""
@@ -168,8 +166,6 @@ class EventUpdate(PartialUpdate):
     ends_at: UtcDateTime | None = NOT_NULLABLE
     all_day: bool | None = NOT_NULLABLE
     tag_ids: TagIds | None = NOT_NULLABLE
-
-    _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(not_null)
 
 
 class Event(EventBase, TimestampedRow, table=True):

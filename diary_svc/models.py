@@ -10,7 +10,6 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 from pydantic import Field as PydanticField
@@ -19,7 +18,7 @@ from sqlmodel import Field, SQLModel
 from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, OwnedRow, TimestampedRow, UTCDateTime
 from fc_common.diary_enums import Mood, Weather
-from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate, not_null
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate
 from fc_common.pagination import RowId
 from fc_common.text import storable_text
 
@@ -121,8 +120,6 @@ class EntryUpdate(PartialUpdate):
     mood: Mood | None = None
     weather: Weather | None = None
     tag_ids: TagIds | None = NOT_NULLABLE
-
-    _no_nulls = field_validator("date", "content", "tag_ids")(not_null)
 
 
 class Entry(EntryBase, TimestampedRow, table=True):
