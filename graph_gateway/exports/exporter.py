@@ -17,7 +17,7 @@ from graph_gateway.clients.diary import DiaryClient
 from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.exports.archive import ArchiveWriter, write_archive
 from graph_gateway.exports.store import ExportStore
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.http.image_urls import ImageUrlSigner
 from graph_gateway.write_keys import WriteKeys
 
 

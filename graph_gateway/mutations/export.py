@@ -5,8 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from graph_gateway.context import Info
-from graph_gateway.errors import RateLimitedError
-from graph_gateway.rate_limit import RateLimitedError as BucketEmptyError
 from graph_gateway.types.account_inputs import DataExport
 from graph_gateway.types.decorators import mutation
 
@@ -24,10 +22,7 @@ class ExportMutations:
         principal = info.context.session_principal
         services = info.context.services
         if services.rate_limiter is not None:
-            try:
-                await services.rate_limiter.check_export(principal.user_id)
-            except BucketEmptyError as exc:
-                raise RateLimitedError(exc.message, retry_after_s=exc.retry_after_s) from exc
+            await services.rate_limiter.check_export(principal.user_id)  # RATE_LIMITED
         request = info.context.request
         assert request is not None
         result = await services.exporter.export(

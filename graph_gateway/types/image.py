@@ -14,7 +14,6 @@ from graph_gateway.clients.diary_images import DiaryImagesClient
 from graph_gateway.clients.records import ImageRecord
 from graph_gateway.context import Info
 from graph_gateway.errors import BadUserInputError, PayloadTooLargeError
-from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.types.arguments import target_id
 from graph_gateway.types.decorators import field, mutation
 
@@ -72,12 +71,10 @@ class DiaryImage:
         return self._signed_url(info, width=width)
 
     def _signed_url(self, info: Info, *, width: int | None) -> str:
-        request = _request(info)
-        signer: ImageUrlSigner = request.app.state.image_urls
-        return signer.url(
+        return info.context.image_urls.url(
             image_id=int(self.id),
             user_id=self.owner_id,
-            request_base_url=str(request.base_url),
+            request_base_url=info.context.base_url,
             width=width,
         )
 
@@ -125,7 +122,7 @@ class ImageMutations:
         entry = target_id(entry_id, kind="diary entry")
         if not isinstance(file, UploadFile):
             raise BadUserInputError("Send the file as a multipart upload", field="file")
-        max_bytes: int = _request(info).app.state.max_image_bytes
+        max_bytes = info.context.max_image_bytes
         if _upload_size(file) > max_bytes:
             raise _refuse_too_large(info, f"The file is over {max_bytes} bytes")
         client = DiaryImagesClient(info.context.services.diary, user_id=user_id)

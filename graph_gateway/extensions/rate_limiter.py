@@ -1,4 +1,4 @@
-"""Rate limits with the `limits` library: per user (or client IP), and much stricter on sign-in.
+"""The rate limiter's buckets, with the `limits` library (where they are applied: `rate_limit.py`).
 
 Buckets (moving windows, limits from settings like "300/minute"):
 - every GraphQL request: per user id when authenticated, per client IP otherwise;
@@ -21,23 +21,20 @@ import hashlib
 import ipaddress
 import math
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from graphql import GraphQLError
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 
+from graph_gateway.errors import RateLimitedError
 from graph_gateway.observability.metrics import RATE_LIMIT_REFUSALS
+from graph_gateway.settings import GatewaySettings, IPNetwork, parse_networks
 
 log = structlog.get_logger("fc.gateway.rate_limit")
-
-RATE_LIMITED = "RATE_LIMITED"
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +50,12 @@ class RateLimitConfig:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
 
-class RateLimitedError(GraphQLError):
-    """A bucket is empty; `retry_after_s` says when to come back."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(
-            f"Too many requests; retry after {retry_after_s} s",
-            extensions={"code": RATE_LIMITED, "retryAfter": retry_after_s},
-        )
-        self.retry_after_s = retry_after_s
-
-
 def parse_limit(value: str) -> RateLimitItem:
     """Parse a limit string ("300/minute"); raise ValueError when it is not one."""
     try:
         return parse(value)
     except ValueError as exc:
         raise ValueError(f"not a rate limit: {value!r} (e.g. '300/minute')") from exc
-
-
-def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
-    """Proxy addresses or CIDR blocks; raise ValueError for anything else."""
-    return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values if v.strip())
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: tuple[IPNetwork, ...]) -> str:
@@ -132,6 +113,23 @@ class RateLimiter:
         else:
             raise ValueError(f"unsupported rate limit storage {uri!r}: memory:// or redis://")
         self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> RateLimiter | None:
+        """A limiter over the configured storage, or None when rate limits are off."""
+        if not settings.rate_limits_on:
+            return None
+        return cls(
+            RateLimitConfig(
+                storage_uri=settings.rate_limit_storage_uri,
+                per_client=settings.rate_limit_per_client,
+                auth_per_ip=settings.rate_limit_sign_in_per_ip,
+                auth_per_email=settings.rate_limit_sign_in_per_email,
+                per_api_key=settings.rate_limit_per_api_key,
+                export_per_user=settings.rate_limit_export_per_user,
+                trusted_proxies=tuple(settings.trusted_proxies),
+            )
+        )
 
     def client_ip(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client address of a request, per the trusted proxy setting."""
