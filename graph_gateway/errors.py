@@ -55,10 +55,12 @@ class GatewayError(Exception):
 
     code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
     status: ClassVar[int | None] = None
+    default_message: ClassVar[str] = INTERNAL_MESSAGE
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        text = message or self.default_message
+        super().__init__(text)
+        self.message = text
         self.details = details
 
     @property
@@ -158,27 +160,21 @@ class PersistedQueryNotFoundError(PersistedQueryError):
     """The hash names no document this gateway knows: the client sends the document again."""
 
     code = "PERSISTED_QUERY_NOT_FOUND"
-
-    def __init__(self) -> None:
-        super().__init__("PersistedQueryNotFound")
+    default_message = "PersistedQueryNotFound"
 
 
 class PersistedQueryNotInListError(PersistedQueryError):
     """Only the allow-list's documents run."""
 
     code = "PERSISTED_QUERY_NOT_IN_LIST"
-
-    def __init__(self) -> None:
-        super().__init__("This operation is not allowed")
+    default_message = "This operation is not allowed"
 
 
 class PersistedQueryNotSupportedError(PersistedQueryError):
     """Persisted queries are turned off."""
 
     code = "PERSISTED_QUERY_NOT_SUPPORTED"
-
-    def __init__(self) -> None:
-        super().__init__("PersistedQueryNotSupported")
+    default_message = "PersistedQueryNotSupported"
 
 
 class PersistedQueryMismatchError(PersistedQueryError):

@@ -23,6 +23,7 @@ from graph_gateway.time_zones import DEFAULT_TIME_ZONE, time_zone
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 WRONG_CREDENTIALS = "Wrong email or password"
 WRONG_PASSWORD = "The current password is wrong"  # noqa: S105 - a message
+NO_ACCOUNT = "The account no longer exists"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +125,14 @@ class Accounts:
     async def refresh(self, refresh_token: str) -> SignedIn:
         """Trade a refresh token for new tokens (the old one dies)."""
         issued = await to_thread.run_sync(self.sessions.refresh, refresh_token)
-        user = await self.get_user(issued.user_id)
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
-        return _signed_in(issued, user)
+        return _signed_in(issued, existing(await self.get_user(issued.user_id)))
 
     async def change_password(self, *, user_id: int, current: str, new: str) -> SignedIn:
         """Replace the password (the current one is required), end every session, start one."""
         return await to_thread.run_sync(self._change_password, user_id, current, new)
 
     def _change_password(self, user_id: int, current: str, new: str) -> SignedIn:
-        user = self._get_user(user_id)
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
+        user = existing(self._get_user(user_id))
         if not self.passwords.verify(user.password_hash, current):
             raise BadUserInputError(WRONG_PASSWORD, field="currentPassword")
         check_password(new, email=user.email, field="newPassword")
@@ -187,16 +183,15 @@ class Accounts:
         self, user_id: int, set_name: bool, name: str | None, zone: str | None
     ) -> User:
         with self.db.write() as session:
-            user = queries.update_profile(
-                session=session,
-                user_id=user_id,
-                display_name=name,
-                set_name=set_name,
-                time_zone=zone,
+            return existing(
+                queries.update_profile(
+                    session=session,
+                    user_id=user_id,
+                    display_name=name,
+                    set_name=set_name,
+                    time_zone=zone,
+                )
             )
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
-        return user
 
     async def verify_password(self, *, user_id: int, password: str) -> bool:
         """Whether `password` is the account's (for operations that ask for it again)."""
@@ -212,6 +207,13 @@ class Accounts:
     def _get_user(self, user_id: int) -> User | None:
         with self.db.read() as session:
             return queries.get_user(session=session, user_id=user_id)
+
+
+def existing(user: User | None) -> User:
+    """The account, else UNAUTHENTICATED (it was deleted while its token still lived)."""
+    if user is None:
+        raise UnauthenticatedError(NO_ACCOUNT)
+    return user
 
 
 def _signed_in(issued: Issued, user: User) -> SignedIn:

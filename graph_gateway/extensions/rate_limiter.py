@@ -21,7 +21,6 @@ import hashlib
 import ipaddress
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -35,19 +34,6 @@ from graph_gateway.observability.metrics import RATE_LIMIT_REFUSALS
 from graph_gateway.settings import GatewaySettings, IPNetwork, parse_networks
 
 log = structlog.get_logger("fc.gateway.rate_limit")
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimitConfig:
-    """What the limiter enforces, and where it counts."""
-
-    storage_uri: str = "memory://"
-    per_client: str = "300/minute"
-    auth_per_ip: str = "10/minute"
-    auth_per_email: str = "30/hour"
-    per_api_key: str = "120/minute"
-    export_per_user: str = "5/hour"
-    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
 
 def parse_limit(value: str) -> RateLimitItem:
@@ -90,16 +76,16 @@ def _is_trusted(address: str, trusted: tuple[IPNetwork, ...]) -> bool:
 class RateLimiter:
     """The gateway's buckets over one storage; build in lifespan, `aclose()` at shutdown."""
 
-    def __init__(self, config: RateLimitConfig) -> None:
-        self.per_client = parse_limit(config.per_client)
-        self.auth_per_ip = parse_limit(config.auth_per_ip)
-        self.auth_per_email = parse_limit(config.auth_per_email)
-        self.per_api_key = parse_limit(config.per_api_key)
-        self.export_per_user = parse_limit(config.export_per_user)
-        self.trusted_proxies = parse_networks(config.trusted_proxies)
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.per_client = parse_limit(settings.rate_limit_per_client)
+        self.auth_per_ip = parse_limit(settings.rate_limit_sign_in_per_ip)
+        self.auth_per_email = parse_limit(settings.rate_limit_sign_in_per_email)
+        self.per_api_key = parse_limit(settings.rate_limit_per_api_key)
+        self.export_per_user = parse_limit(settings.rate_limit_export_per_user)
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
         self._pool: ConnectionPool | None = None
         self.storage: Storage
-        uri = config.storage_uri
+        uri = settings.rate_limit_storage_uri
         if uri.startswith(("redis://", "rediss://")):
             # Our own pool, so shutdown can close it; short timeouts so a dead store fails fast.
             self._pool = ConnectionPool.from_url(
@@ -117,19 +103,7 @@ class RateLimiter:
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> RateLimiter | None:
         """A limiter over the configured storage, or None when rate limits are off."""
-        if not settings.rate_limits_on:
-            return None
-        return cls(
-            RateLimitConfig(
-                storage_uri=settings.rate_limit_storage_uri,
-                per_client=settings.rate_limit_per_client,
-                auth_per_ip=settings.rate_limit_sign_in_per_ip,
-                auth_per_email=settings.rate_limit_sign_in_per_email,
-                per_api_key=settings.rate_limit_per_api_key,
-                export_per_user=settings.rate_limit_export_per_user,
-                trusted_proxies=tuple(settings.trusted_proxies),
-            )
-        )
+        return cls(settings) if settings.rate_limits_on else None
 
     def client_ip(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client address of a request, per the trusted proxy setting."""
