@@ -32,12 +32,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Literal
 
-import structlog
 from graphql import GraphQLError, VariableDefinitionNode
 
 from fc_common.request_context import current_request_id
-
-log = structlog.get_logger("graph_gateway.errors")
 
 INTERNAL_MESSAGE = "Internal server error"
 # graphql-core names the path inside a variable as "… invalid value at .input.tagIds[0]: …".
@@ -50,7 +47,8 @@ Phase = Literal["parse", "validate", "execute"]
 class GatewayError(Exception):
     """A refusal the client may read: a stable code, a message, and what else `extensions` says.
 
-    `status` is the HTTP status of an answer holding this error (None: the usual 200/400).
+    `status` is the HTTP status of an answer holding this error (None: the usual 200/400), and
+    `headers` what else such an answer carries.
     """
 
     code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
@@ -62,15 +60,12 @@ class GatewayError(Exception):
         super().__init__(text)
         self.message = text
         self.details = details
+        self.headers: dict[str, str] = {}
 
     @property
     def extensions(self) -> dict[str, Any]:
         """What `errors[].extensions` carries for this error."""
         return {"code": self.code, **self.details}
-
-    def headers(self) -> dict[str, str]:
-        """HTTP headers an answer holding this error carries."""
-        return {}
 
 
 class BadUserInputError(GatewayError):
@@ -131,10 +126,7 @@ class RateLimitedError(GatewayError):
             f"Too many requests; retry after {retry_after_s} s", retryAfter=retry_after_s
         )
         self.retry_after_s = retry_after_s
-
-    def headers(self) -> dict[str, str]:
-        """`Retry-After`, in seconds."""
-        return {"Retry-After": str(self.retry_after_s)}
+        self.headers = {"Retry-After": str(retry_after_s)}
 
 
 class QueryTooComplexError(GatewayError):
@@ -214,11 +206,7 @@ class MethodNotAllowedError(RequestRejectedError):
 
     def __init__(self, message: str, *, allow: str) -> None:
         super().__init__(message)
-        self.allow = allow
-
-    def headers(self) -> dict[str, str]:
-        """`Allow`: the methods that would work."""
-        return {"Allow": self.allow}
+        self.headers = {"Allow": allow}
 
 
 class NotAcceptableError(RequestRejectedError):
@@ -301,33 +289,6 @@ def variable_field(error: GraphQLError) -> str:
         return str(names[-1])
     node = error.nodes[0] if error.nodes else None
     return node.variable.name.value if isinstance(node, VariableDefinitionNode) else "variables"
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Whether an error is a bug worth logging: an unknown exception, or an execution error
-    of graphql-core itself (such as a null for a non-null field)."""
-    original = error.original_error
-    if isinstance(original, GatewayError):
-        return False
-    if original is None or isinstance(original, GraphQLError):
-        return error.path is not None
-    return True
-
-
-def log_errors(errors: list[GraphQLError]) -> None:
-    """Log unexpected errors with their traceback and outages as warnings; skip user errors."""
-    for error in errors:
-        original = error.original_error
-        path = ".".join(str(p) for p in error.path) if error.path else None
-        if isinstance(original, ServiceUnavailableError):
-            log.warning("service unavailable", service=original.service, path=path)
-        elif is_unexpected(error):
-            log.error(
-                "unexpected error in a resolver",
-                path=path,
-                message=error.message,
-                exc_info=original if isinstance(original, Exception) else None,
-            )
 
 
 def refusal_of(errors: list[GraphQLError] | None) -> GatewayError | None:

@@ -10,7 +10,7 @@ from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from graph_gateway.errors import Phase, client_error, log_errors
+from graph_gateway.errors import Phase, client_error
 from graph_gateway.extensions.api_key_scopes import ApiKeyScopeExtension
 from graph_gateway.extensions.argument_bounds import ArgumentBoundsExtension
 from graph_gateway.extensions.deadline import bound_async_resolvers, request_deadline_extension
@@ -30,6 +30,7 @@ from graph_gateway.mutations.events import EventMutations
 from graph_gateway.mutations.export import ExportMutations
 from graph_gateway.mutations.sessions import SessionMutations
 from graph_gateway.mutations.tags import TagMutations
+from graph_gateway.observability.error_log import log_errors
 from graph_gateway.observability.extension import observability_extension
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.image import ImageMutations

@@ -28,11 +28,20 @@ NO_ACCOUNT = "The account no longer exists"
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """A signed-in user and their session's tokens."""
+    """A signed-in user and their session's new tokens."""
 
-    token: str
-    refresh_token: str
+    issued: Issued
     user: User
+
+    @property
+    def token(self) -> str:
+        """The access token (a JWT)."""
+        return self.issued.token
+
+    @property
+    def refresh_token(self) -> str:
+        """The refresh token, traded once for the next pair."""
+        return self.issued.refresh_token
 
 
 def normalize_email(raw: str) -> str:
@@ -101,7 +110,7 @@ class Accounts:
                 issued = self.sessions.start(session, user_id=user.id, now=now)
         except queries.EmailTakenError as exc:
             raise BadUserInputError("An account with this email exists", field="email") from exc
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def log_in(self, *, email: str, password: str) -> SignedIn:
         """Sign in; a wrong email and a wrong password get the same UNAUTHENTICATED error."""
@@ -120,12 +129,12 @@ class Accounts:
                 new_hash = self.passwords.hash(password)
                 queries.set_password_hash(session=session, user_id=user.id, password_hash=new_hash)
             issued = self.sessions.start(session, user_id=user.id, now=datetime.now(UTC))
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         """Trade a refresh token for new tokens (the old one dies)."""
         issued = await to_thread.run_sync(self.sessions.refresh, refresh_token)
-        return _signed_in(issued, existing(await self.get_user(issued.user_id)))
+        return SignedIn(issued, existing(await self.get_user(issued.user_id)))
 
     async def change_password(self, *, user_id: int, current: str, new: str) -> SignedIn:
         """Replace the password (the current one is required), end every session, start one."""
@@ -146,7 +155,7 @@ class Accounts:
             self.sessions.end_all(session, user_id=user_id, reason="password_changed", now=now)
             issued = self.sessions.start(session, user_id=user_id, now=now)
         self.sessions.forget(user_id)
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def log_out(self, *, user_id: int, session_id: int) -> None:
         """End one session."""
@@ -214,7 +223,3 @@ def existing(user: User | None) -> User:
     if user is None:
         raise UnauthenticatedError(NO_ACCOUNT)
     return user
-
-
-def _signed_in(issued: Issued, user: User) -> SignedIn:
-    return SignedIn(token=issued.token, refresh_token=issued.refresh_token, user=user)

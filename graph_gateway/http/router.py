@@ -162,7 +162,7 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
         refusal: GatewayError | None = getattr(request.state, "refusal", None)
         if refusal is not None and refusal.status is not None:
             response.status_code = refusal.status
-            response.headers.update(refusal.headers())
+            response.headers.update(refusal.headers)
         return response
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -248,7 +248,7 @@ def _error_response(error: GatewayError, media_type: MediaType) -> Response:
         error_body(error.message, error.extensions),
         status_code=error.status or 400,
         media_type=f"{media_type}; charset=utf-8",
-        headers={"Cache-Control": "no-store", **error.headers()},
+        headers={"Cache-Control": "no-store", **error.headers},
     )
 
 
