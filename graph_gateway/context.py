@@ -41,19 +41,22 @@ class GatewayContext(BaseContext):
         self,
         *,
         services: Services,
-        base_url: str,
         principal: Principal | None,
         auth_error: GatewayError | None = None,
         idempotency_key: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
-        # The request's own address: signed image and export URLs start with it (unless
-        # GATEWAY_PUBLIC_URL says otherwise).
-        self.base_url = base_url
         self.principal_or_none = principal
         self._auth_error = auth_error
         self.idempotency_key = idempotency_key
+
+    @cached_property
+    def base_url(self) -> str:
+        """The request's own address: signed image and export URLs start with it (unless
+        GATEWAY_PUBLIC_URL says otherwise)."""
+        assert self.request is not None, "GraphQL runs over HTTP only"
+        return str(self.request.base_url)
 
     @property
     def image_urls(self) -> ImageUrlSigner:
@@ -135,7 +138,6 @@ async def get_context(request: Request, services: GatewayServices) -> GatewayCon
     def context(principal: Principal | None, error: GatewayError | None = None) -> GatewayContext:
         return GatewayContext(
             services=services,
-            base_url=str(request.base_url),
             principal=principal,
             auth_error=error,
             idempotency_key=request.headers.get("idempotency-key"),
