@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import strawberry
 
-from fc_common import diary_enums
+from fc_common.diary_enums import Mood, Weather
 
-Mood = strawberry.enum(diary_enums.Mood, name="Mood", description="How the day felt.")
-Weather = strawberry.enum(
-    diary_enums.Weather, name="Weather", description="What the weather was like."
-)
+# `strawberry.enum` marks the classes themselves, so they stay plain types for mypy.
+strawberry.enum(Mood, description="How the day felt.")
+strawberry.enum(Weather, description="What the weather was like.")
+
+__all__ = ["Mood", "Weather"]
