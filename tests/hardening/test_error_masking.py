@@ -12,6 +12,7 @@ from calendar_svc.app import create_app as create_calendar_app
 from calendar_svc.settings import CalendarSettings
 from graph_gateway.app import create_app as create_gateway_app
 from graph_gateway.settings import GatewaySettings
+from tests.support.service_app import STARTUP_TIMEOUT_S
 
 SIGN_UP = """mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { token } }"""
 
@@ -40,8 +41,8 @@ async def test_a_misconfigured_gateway_answers_masked_errors_with_the_request_id
         calendar_transport=httpx.ASGITransport(app=calendar_app),
     )
     async with (
-        LifespanManager(calendar_app),
-        LifespanManager(gateway_app),
+        LifespanManager(calendar_app, startup_timeout=STARTUP_TIMEOUT_S),
+        LifespanManager(gateway_app, startup_timeout=STARTUP_TIMEOUT_S),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=gateway_app), base_url="http://gw"
         ) as http,

@@ -14,6 +14,9 @@ from fastapi import FastAPI
 from scripts.processes import Process
 from tests.support.service_process import running_service
 
+# An app's startup migrates its database: seconds on a loaded 2-core machine (the default is 5).
+STARTUP_TIMEOUT_S = 60.0
+
 TOKEN = "test-internal-token-0123456789abcdef"
 OWNER_A = 1
 OWNER_B = 2
@@ -30,7 +33,7 @@ def headers_for(owner_id: int = OWNER_A, token: str | None = TOKEN) -> dict[str,
 @asynccontextmanager
 async def started(app: FastAPI) -> AsyncIterator[FastAPI]:
     """The app with its lifespan run (migrated, engine built) for the block, then shut down."""
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=STARTUP_TIMEOUT_S):
         yield app
 
 
