@@ -112,7 +112,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+        if settings.migrate_on_start:
+            await to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
         db = Database(create_db_engine(settings.database_url))
         passwords = await to_thread.run_sync(
             lambda: Passwords(

@@ -67,3 +67,19 @@ def _command(process: Path) -> str:
         return "?"
     command = raw.replace(b"\0", b" ").decode("utf-8", errors="replace").strip()
     return command if len(command) <= 120 else command[:117] + "..."
+
+
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process `pid` holds a socket listening on `port`."""
+    targets = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    try:
+        fds = list((PROC / str(pid) / "fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if str(fd.readlink()) in targets:
+                return True
+        except OSError:
+            continue
+    return False
