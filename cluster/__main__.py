@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("down", help="stop everything; each replica drains first")
     restart = commands.add_parser("rolling-restart", help="replace every replica, one at a time")
     restart.add_argument("--release", type=Path, help="a checkout of the release to run")
+    commands.add_parser("heal", help="start again whatever died")
     commands.add_parser("status", help="where the cluster is and which replicas are alive")
     args = parser.parse_args(argv)
     topology = Topology.plan(ClusterSettings())
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             lifecycle.up(topology)
         elif args.command == "down":
             lifecycle.down(topology)
+        elif args.command == "heal":
+            lifecycle.heal(topology)
         elif args.command == "rolling-restart":
             lifecycle.rolling_restart(topology, release=args.release)
         else:

@@ -61,7 +61,7 @@ def migrate(topology: Topology, *, release: Path) -> None:
     """Run the release's migrations against the cluster's databases, once."""
     env = {**shared_secrets(topology.state_dir), **database_env(topology)}
     subprocess.run(
-        [replicas.python_of(release), "-m", "scripts.migrate"],
+        [replicas.python_of(release), "-m", "scripts.migrate", "--keep-newer"],
         cwd=release,
         env={**os.environ, **env, "FC_ENVIRONMENT": "production"},
         check=True,
@@ -76,7 +76,8 @@ def rolling_restart(topology: Topology, *, release: Path | None = None, say: Say
         raise RuntimeError(f"no cluster is recorded in {topology.state_dir}")
     target = release.resolve() if release is not None else Path(state.release)
     if target != Path(state.release):
-        say(f"migrating for {target} (expand-only migrations keep the running release working)")
+        # Expand-only migrations keep the running release working; rolling back leaves them.
+        say(f"migrating for {target}")
         migrate(topology, release=target)
     for kind in RESTART_ORDER:
         for slot in topology.of_kind(kind):
@@ -84,6 +85,27 @@ def rolling_restart(topology: Topology, *, release: Path | None = None, say: Say
             say(f"{slot.name} replaced (pid {running.pid}, generation {running.generation})")
     state.release = str(target)
     state.save(topology)
+    return state
+
+
+def heal(topology: Topology, *, say: Say = print) -> State:
+    """Start again every replica that died (a crash, a SIGKILL), and nginx if it is gone."""
+    state = State.load(topology)
+    if state is None:
+        raise RuntimeError(f"no cluster is recorded in {topology.state_dir}")
+    for slot in topology.slots:
+        running = state.replicas.get(slot.name)
+        if running is not None and replicas.alive(running.pid):
+            continue
+        generation = running.generation + 1 if running is not None else 0
+        state.replicas[slot.name] = replicas.start(
+            topology, slot, generation=generation, release=Path(state.release)
+        )
+        state.save(topology)
+        say(f"{slot.name} started again (pid {state.replicas[slot.name].pid})")
+    if nginx.master_pid(topology) is None:
+        nginx.start(topology)
+        say("nginx started again")
     return state
 
 

@@ -1,5 +1,5 @@
--- wrk load for the cluster tests: reads (GraphQL GET) and writes (createEvent POST), every
--- answer checked. A failure is anything but HTTP 200 with a JSON body free of "errors", or a
+-- wrk load for the cluster tests and `make soak`: reads (GraphQL GET) and writes
+-- (createEvent POST), every answer checked. A failure is anything but HTTP 200 with a JSON body free of "errors", or a
 -- socket error; done() prints one JSON line the test parses.
 -- Environment: FC_TOKEN (a bearer token), FC_WRITE_EVERY (1 write per N requests, default 4).
 
