@@ -63,9 +63,11 @@ function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     '{"requests":%d,"reads":%d,"writes":%d,"read_failures":%d,"write_failures":%d,' ..
-    '"other_failures":%d,"socket_errors":%d,"non_2xx":%d,"p50_ms":%.2f,"p99_ms":%.2f}\n',
+    '"other_failures":%d,"socket_errors":%d,"connect_errors":%d,"read_errors":%d,' ..
+    '"write_errors":%d,"timeouts":%d,"non_2xx":%d,"p50_ms":%.2f,"p99_ms":%.2f}\n',
     summary.requests, totals.reads, totals.writes, totals.read_failures, totals.write_failures,
     totals.other_failures,
-    errors.connect + errors.read + errors.write + errors.timeout, errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout, errors.connect, errors.read,
+    errors.write, errors.timeout, errors.status,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
