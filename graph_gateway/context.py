@@ -9,8 +9,8 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
+from starlette.datastructures import State
 from strawberry.fastapi import BaseContext
-from strawberry.types import Info as StrawberryInfo
 
 from graph_gateway.accounts.api_keys import ApiKeys
 from graph_gateway.accounts.auth import Accounts
@@ -19,6 +19,7 @@ from graph_gateway.accounts.deletion import AccountEraser
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
+from graph_gateway.clients.diary_images import DiaryImagesClient
 from graph_gateway.errors import (
     ForbiddenError,
     GatewayError,
@@ -27,6 +28,7 @@ from graph_gateway.errors import (
 )
 from graph_gateway.exports.exporter import Exporter
 from graph_gateway.field_deadline import OUT_OF_TIME
+from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.loaders import Loaders
 from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.time_zones import time_zone
@@ -110,13 +112,39 @@ class GatewayContext(BaseContext):
         return DiaryClient(self.services.diary, user_id=self.user_id, keys=self.write_keys)
 
     @cached_property
+    def diary_images(self) -> DiaryImagesClient:
+        """The diary's image routes, acting for the signed-in user."""
+        return DiaryImagesClient(self.services.diary, user_id=self.user_id)
+
+    # Stand-ins read from the app until the typed container of issue 11 (helper H1) lands.
+    @property
+    def image_urls(self) -> ImageUrlSigner:
+        """Signs the URLs that show images."""
+        signer: ImageUrlSigner = self._app_state.image_urls
+        return signer
+
+    @property
+    def max_image_bytes(self) -> int:
+        """The largest image upload accepted."""
+        limit: int = self._app_state.max_image_bytes
+        return limit
+
+    @property
+    def base_url(self) -> str:
+        """The request's base URL, which signed links start with."""
+        assert self.request is not None, "GraphQL runs over HTTP only"
+        return str(self.request.base_url)
+
+    @property
+    def _app_state(self) -> State:
+        assert self.request is not None, "GraphQL runs over HTTP only"
+        state: State = self.request.app.state
+        return state
+
+    @cached_property
     def loaders(self) -> Loaders:
         """This request's DataLoaders."""
         return Loaders(calendar=self.calendar, diary=self.diary)
-
-
-Info = StrawberryInfo[GatewayContext, None]
-"""What every resolver receives."""
 
 
 def bearer_credential(authorization: str) -> str:

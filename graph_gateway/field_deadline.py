@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from graph_gateway.clients.resilience import remaining_budget
 from graph_gateway.errors import ServiceUnavailableError
 from graph_gateway.plain_fields import strawberry_fields
-from graph_gateway.resilience import remaining_budget
 
 T = TypeVar("T")
 

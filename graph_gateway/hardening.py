@@ -16,6 +16,7 @@ from strawberry.extensions import DisableIntrospection, SchemaExtension
 
 from fc_common.settings import CommonSettings
 from graph_gateway.argument_bounds import ArgumentBoundsExtension
+from graph_gateway.clients.resilience import CircuitBreaker, RetryPolicy
 from graph_gateway.document_cache import DocumentCache, document_cache_extension
 from graph_gateway.persisted_queries import (
     PersistedQueryMode,
@@ -26,7 +27,6 @@ from graph_gateway.persisted_queries import (
 from graph_gateway.query_limits import QueryLimits, query_limits_extension
 from graph_gateway.rate_limit import RateLimitConfig, RateLimiter, parse_limit, parse_networks
 from graph_gateway.request_guard import request_guard_extension
-from graph_gateway.resilience import CircuitBreaker, RetryPolicy
 
 ExtensionFactory = Callable[[], SchemaExtension] | type[SchemaExtension]
 

@@ -15,9 +15,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.resilience import request_deadline
 from graph_gateway.errors import ServiceUnavailableError
 from graph_gateway.image_urls import IMAGES_PATH, ImageUrlSigner, InvalidImageUrlError
-from graph_gateway.resilience import request_deadline
 from graph_gateway.upstream_stats import tracking_upstream_calls
 
 log = structlog.get_logger("graph_gateway.images")
@@ -56,6 +56,7 @@ def image_router() -> APIRouter:
                 upstream = await diary.open_stream(
                     f"/images/{grant.image_id}/content",
                     user_id=grant.user_id,
+                    idempotent=True,
                     params={"width": str(grant.width)} if grant.width is not None else None,
                     headers=extra,
                 )

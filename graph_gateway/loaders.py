@@ -1,15 +1,17 @@
 """Per-request DataLoaders: every related object comes through one of these, batched per level.
 
 Each loader turns the keys collected during one tick of the event loop into one call of a
-service's batch route, and answers in key order (None or [] for misses). Keys are hashable
-tuples, so the same range or page asked twice in a request costs nothing more.
+service's batch route, and answers in key order (None or [] for misses) with GraphQL objects
+the client built straight from the service's JSON. Keys are hashable tuples, so the same
+range or page asked twice in a request costs nothing more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -17,15 +19,27 @@ from fc_common.batch import MAX_LOOKUP_KEYS
 from fc_common.pagination import MAX_BATCH_SIZE
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
-from graph_gateway.clients.records import EntryRecord, EventRecord, PageRecord, TagRecord
+from graph_gateway.clients.service import TagPageKey
 from graph_gateway.observability.loader_spans import traced_batch
+from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
+from graph_gateway.types.diary import DiaryEntry
+from graph_gateway.types.event import Event
+from graph_gateway.types.tag import Tag
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 TimeRange = tuple[datetime, datetime]
 """`[start, end)` in UTC."""
 DateRange = tuple[date, date]
 """`[start, end]`, both inclusive."""
-TagPageKey = tuple[int, int, str | None]
-"""`(tag_id, first, after)`."""
+
+
+def _loader(
+    name: str, load: Callable[[Sequence[K]], Awaitable[list[V]]], *, max_batch_size: int
+) -> DataLoader[K, V]:
+    """A traced DataLoader calling `load` once per batch of at most `max_batch_size` keys."""
+    return DataLoader(traced_batch(name, load), max_batch_size=max_batch_size)
 
 
 class Loaders:
@@ -36,59 +50,40 @@ class Loaders:
         self._diary = diary
 
     @cached_property
-    def tag(self) -> DataLoader[int, TagRecord | None]:
+    def tag(self) -> DataLoader[int, Tag | None]:
         """Tags by id (`tag(id:)`, `DiaryEntry.tags`)."""
-        return DataLoader(traced_batch("tags", self._load_tags), max_batch_size=MAX_BATCH_SIZE)
+        return _loader("tags", self._calendar.get_tags, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
-    def event(self) -> DataLoader[int, EventRecord | None]:
+    def event(self) -> DataLoader[int, Event | None]:
         """Events by id (`event(id:)`)."""
-        return DataLoader(traced_batch("events", self._load_events), max_batch_size=MAX_BATCH_SIZE)
+        return _loader("events", self._calendar.get_events, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
-    def entry(self) -> DataLoader[int, EntryRecord | None]:
+    def entry(self) -> DataLoader[int, DiaryEntry | None]:
         """Diary entries by id (`diaryEntry(id:)`)."""
-        return DataLoader(
-            traced_batch("entries", self._load_entries), max_batch_size=MAX_BATCH_SIZE
-        )
+        return _loader("entries", self._diary.get_entries, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
-    def events_overlapping(self) -> DataLoader[TimeRange, list[EventRecord]]:
+    def events_overlapping(self) -> DataLoader[TimeRange, list[Event]]:
         """Events overlapping a UTC range (`Day.events`, `DiaryEntry.events`)."""
-        return DataLoader(
-            traced_batch("events_overlapping", self._calendar.events_overlapping),
-            max_batch_size=MAX_LOOKUP_KEYS,
-        )
+        load = self._calendar.events_overlapping
+        return _loader("events_overlapping", load, max_batch_size=MAX_LOOKUP_KEYS)
 
     @cached_property
-    def entries_in_dates(self) -> DataLoader[DateRange, list[EntryRecord]]:
+    def entries_in_dates(self) -> DataLoader[DateRange, list[DiaryEntry]]:
         """Entries dated within a range (`Day.diaryEntries`, `Event.diaryEntries`)."""
-        return DataLoader(
-            traced_batch("entries_by_date_range", self._diary.entries_by_date_range),
-            max_batch_size=MAX_LOOKUP_KEYS,
-        )
+        load = self._diary.entries_by_date_range
+        return _loader("entries_by_date_range", load, max_batch_size=MAX_LOOKUP_KEYS)
 
     @cached_property
-    def events_by_tag(self) -> DataLoader[TagPageKey, PageRecord[EventRecord]]:
+    def events_by_tag(self) -> DataLoader[TagPageKey, EventConnection]:
         """A page of a tag's events (`Tag.events`)."""
-        return DataLoader(
-            traced_batch("events_by_tag", self._calendar.events_by_tag),
-            max_batch_size=MAX_LOOKUP_KEYS,
-        )
+        load = self._calendar.events_by_tag
+        return _loader("events_by_tag", load, max_batch_size=MAX_LOOKUP_KEYS)
 
     @cached_property
-    def entries_by_tag(self) -> DataLoader[TagPageKey, PageRecord[EntryRecord]]:
+    def entries_by_tag(self) -> DataLoader[TagPageKey, DiaryEntryConnection]:
         """A page of a tag's entries (`Tag.diaryEntries`)."""
-        return DataLoader(
-            traced_batch("entries_by_tag", self._diary.entries_by_tag),
-            max_batch_size=MAX_LOOKUP_KEYS,
-        )
-
-    async def _load_tags(self, ids: Sequence[int]) -> list[TagRecord | None]:
-        return await self._calendar.get_tags(ids)
-
-    async def _load_events(self, ids: Sequence[int]) -> list[EventRecord | None]:
-        return await self._calendar.get_events(ids)
-
-    async def _load_entries(self, ids: Sequence[int]) -> list[EntryRecord | None]:
-        return await self._diary.get_entries(ids)
+        load = self._diary.entries_by_tag
+        return _loader("entries_by_tag", load, max_batch_size=MAX_LOOKUP_KEYS)

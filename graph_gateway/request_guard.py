@@ -29,9 +29,9 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from graph_gateway.clients.resilience import request_deadline
 from graph_gateway.errors import GatewayError
 from graph_gateway.rate_limit import RateLimitedError, RateLimiter
-from graph_gateway.resilience import request_deadline
 from graph_gateway.upstream_stats import tracking_upstream_calls
 
 # Fields that check a password or mint a credential: each counts in the sign-in buckets.

@@ -19,13 +19,13 @@ from graph_gateway.mutations.api_keys import ApiKeyMutations
 from graph_gateway.mutations.diary import DiaryMutations
 from graph_gateway.mutations.events import EventMutations
 from graph_gateway.mutations.export import ExportMutations
+from graph_gateway.mutations.images import ImageMutations
 from graph_gateway.mutations.sessions import SessionMutations
 from graph_gateway.mutations.tags import TagMutations
 from graph_gateway.observability.extension import observability_extension
 from graph_gateway.plain_fields import read_plain_fields_directly
 from graph_gateway.rate_limit import RateLimiter
 from graph_gateway.settings import GatewaySettings
-from graph_gateway.types.image import ImageMutations
 from graph_gateway.types.query import Query
 from graph_gateway.types.scalars import SCALAR_OVERRIDES
 

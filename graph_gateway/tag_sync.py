@@ -12,26 +12,52 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import UTC, datetime
+from typing import TypedDict
 
 import structlog
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.service_json import no_content
 from graph_gateway.idempotency_store import IdempotencyStore
 
 log = structlog.get_logger("fc.gateway.tag_sync")
 
 
+class Deletion(TypedDict):
+    """A numbered tag deletion (passed on to the diary as the calendar sent it)."""
+
+    seq: int
+
+
+class Deletions(TypedDict):
+    """A page of deletions after a number."""
+
+    items: list[Deletion]
+
+
+def _seq(raw: Deletion) -> int:
+    return int(raw["seq"])
+
+
+def _items(raw: Deletions) -> list[Deletion]:
+    return raw["items"]
+
+
 async def sync_deleted_tags(*, calendar: Upstream, diary: Upstream) -> int:
     """Apply to the diary every calendar tag deletion it has not seen; how many were sent."""
-    position = await diary.call("GET", "/maintenance/deleted-tags/position", user_id=None)
-    seq, sent = int(position["seq"]), 0
+    path = "/maintenance/deleted-tags"
+    seq = await diary.call("GET", f"{path}/position", user_id=None, parse=_seq, idempotent=True)
+    sent = 0
     while True:
         params = {"after": str(seq)}
-        page = await calendar.call("GET", "/maintenance/deleted-tags", user_id=None, params=params)
-        items = page["items"]
+        items = await calendar.call(
+            "GET", path, user_id=None, params=params, parse=_items, idempotent=True
+        )
         if not items:
             return sent
-        await diary.call("POST", "/maintenance/deleted-tags", user_id=None, body={"items": items})
+        # Sent once: the next round carries what a failed one did not.
+        body = {"items": items}
+        await diary.call("POST", path, user_id=None, body=body, parse=no_content, idempotent=False)
         sent += len(items)
         seq = int(items[-1]["seq"])
 

@@ -1,4 +1,4 @@
-"""The one method every upstream call goes through: headers, JSON, and error translation.
+"""`Upstream.call` and its streaming sibling `open_stream`: the one path every upstream call takes.
 
 Service answers become gateway errors here: 404 → `NotFoundError`, 409/422/400 →
 `BadUserInputError` naming the GraphQL input field, 413 → `PayloadTooLargeError`; transport
@@ -6,20 +6,29 @@ failures, timeouts, 5xx and unreadable answers → `ServiceUnavailableError`. A 
 internal credential is misconfigured: a bug, so it surfaces as an unexpected (masked) error.
 
 Every call goes through the service's circuit breaker (an open one fails fast with
-`SERVICE_UNAVAILABLE`), within the request's deadline; reads are retried with backoff, and so are
-writes that carry an `Idempotency-Key` (the service runs a key once); other writes never.
+`SERVICE_UNAVAILABLE`), within the request's deadline. Each call states whether it is
+idempotent (a read, or a write carrying an `Idempotency-Key`, which the service runs once):
+those are retried with backoff, the others never. Nothing is inferred from a method or a path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO, TypeVar
 
 import httpx
 import orjson
 import structlog
 
 from fc_common.request_context import current_request_id
+from graph_gateway.clients.resilience import (
+    CircuitBreaker,
+    CircuitOpenError,
+    DeadlineExceededError,
+    RetryPolicy,
+    call_with_resilience,
+)
+from graph_gateway.clients.service_json import JsonBody
 from graph_gateway.errors import (
     BadUserInputError,
     NotFoundError,
@@ -27,18 +36,12 @@ from graph_gateway.errors import (
     ServiceUnavailableError,
 )
 from graph_gateway.observability.upstream import observed_call, retry_pause
-from graph_gateway.resilience import (
-    CircuitBreaker,
-    CircuitOpenError,
-    DeadlineExceededError,
-    RetryPolicy,
-    call_with_resilience,
-)
-from graph_gateway.write_keys import WriteKeys
 
 log = structlog.get_logger("graph_gateway.upstream")
 
 T = TypeVar("T")
+Shape = TypeVar("Shape")
+"""The documented JSON shape a parser reads (a `service_json` TypedDict)."""
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
@@ -84,81 +87,70 @@ class Upstream:
         path: str,
         *,
         user_id: int | None,
-        body: object = None,
+        parse: Callable[[Shape], T],
+        idempotent: bool,
+        body: JsonBody | None = None,
         idempotency_key: str | None = None,
         params: Mapping[str, str] | None = None,
         files: Mapping[str, tuple[str, BinaryIO, str]] | None = None,
-        read_only: bool = False,
-    ) -> Any:
-        """Send one request acting for `user_id`; the decoded JSON answer (None for 204).
+    ) -> T:
+        """Send one request acting for `user_id`; its JSON answer read by `parse` (None for 204).
 
-        A GET, or a POST the caller marks `read_only` (a batch read, a lookup, a search), may be
-        sent again after a connection failure or a 502/503/504, and so may a write with an
-        `idempotency_key` (sent along; the service replays what already ran); anything else is
-        sent at most once. `files` sends a multipart body streamed from the open files (never
-        retried). `user_id=None` is for the maintenance routes, which act for no one user.
+        `idempotent` is the caller's word that sending the request twice does no harm (a read,
+        or a write whose `idempotency_key`, sent along, the service runs once): only then is it
+        sent again after a connection failure or a 502/503/504. `files` sends a multipart body
+        streamed from the open files, which cannot be sent twice. `user_id=None` is for the
+        maintenance routes, which act for no one user.
         """
         headers = self.internal_headers(user_id)
         if idempotency_key is not None:
             headers["idempotency-key"] = idempotency_key
         headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
         content = orjson.dumps(body) if body is not None else None
-        is_read = method == "GET" or (read_only and files is None)
-        response = await self._resilient(
-            lambda timeout: self.http.request(
-                method,
-                path,
-                content=content,
-                files=files,
-                params=params,
-                headers=headers,
-                timeout=timeout,
-            ),
-            path=path,
-            retried=is_read or (idempotency_key is not None and files is None),
+        request = self.http.build_request(
+            method, path, content=content, files=files, params=params, headers=headers
         )
-        return self._answer(response, path)
+        response = await self._send(request, path=path, stream=False, idempotent=idempotent)
+        return self._answer(response, path, parse)
 
     async def open_stream(
         self,
         path: str,
         *,
         user_id: int,
+        idempotent: bool,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """GET `path` and return once its headers arrive; the caller streams and closes the body.
 
-        The same path as `call` (breaker, deadline, retries, call counting, error mapping);
-        only the status is left to the caller.
+        The streaming sibling of `call` (breaker, deadline, retries if `idempotent`, call
+        counting, error mapping); only the status is left to the caller.
         """
         sent = {**self.internal_headers(user_id), **(headers or {})}
+        request = self.http.build_request("GET", path, params=params, headers=sent)
+        return await self._send(request, path=path, stream=True, idempotent=idempotent)
 
-        def send(timeout: httpx.Timeout) -> Awaitable[httpx.Response]:
-            request = self.http.build_request(
-                "GET", path, params=params, headers=sent, timeout=timeout
-            )
-            return self.http.send(request, stream=True)
-
-        return await self._resilient(send, path=path, retried=True)
-
-    async def _resilient(
-        self,
-        send: Callable[[httpx.Timeout], Awaitable[httpx.Response]],
-        *,
-        path: str,
-        retried: bool,
+    async def _send(
+        self, request: httpx.Request, *, path: str, stream: bool, idempotent: bool
     ) -> httpx.Response:
-        """Send through the breaker within the deadline; failures become SERVICE_UNAVAILABLE."""
+        """Send through the breaker within the deadline, again after a failure if `idempotent`;
+        failures become SERVICE_UNAVAILABLE."""
+
+        def attempt(timeout: httpx.Timeout) -> Awaitable[httpx.Response]:
+            # Each attempt gets what is left of the request's deadline.
+            request.extensions["timeout"] = timeout.as_dict()
+            return self.http.send(request, stream=stream)
+
         try:
             return await observed_call(
                 self.name,
                 path,
                 call_with_resilience(
-                    send,
+                    attempt,
                     breaker=self.breaker,
                     upstream_timeout=self.http.timeout,
-                    retry=self.retry if retried else None,
+                    retry=self.retry if idempotent else None,
                     sleep=self._retry_pause,
                 ),
             )
@@ -183,10 +175,20 @@ class Upstream:
             headers["x-request-id"] = request_id
         return headers
 
-    def read(self, parse: Callable[[Any], T], raw: Any) -> T:
-        """Read a decoded answer with `parse`; an undocumented shape is SERVICE_UNAVAILABLE."""
+    def _answer(self, response: httpx.Response, path: str, parse: Callable[[Shape], T]) -> T:
+        """The answer read by `parse`; a refusal, a failure or an undocumented shape raises."""
+        status = response.status_code
+        if status >= 500:
+            log.warning("upstream failed", service=self.name, path=path, status=status)
+            raise ServiceUnavailableError(self.name)
+        if status >= 300:
+            raise self._refusal(response, path)
         try:
-            return parse(raw)
+            # A 204 carries no body: its parser reads JSON null.
+            return parse(orjson.loads(b"null" if status == 204 else response.content))
+        except orjson.JSONDecodeError as exc:
+            log.error("upstream answered non-JSON", service=self.name, path=path)
+            raise ServiceUnavailableError(self.name) from exc
         except (KeyError, TypeError, ValueError) as exc:
             log.error(
                 "upstream answer has an unexpected shape",
@@ -195,21 +197,6 @@ class Upstream:
                 detail=str(exc),
             )
             raise ServiceUnavailableError(self.name) from exc
-
-    def _answer(self, response: httpx.Response, path: str) -> Any:
-        status = response.status_code
-        if status == 204:
-            return None
-        if status < 300:
-            try:
-                return orjson.loads(response.content)
-            except orjson.JSONDecodeError as exc:
-                log.error("upstream answered non-JSON", service=self.name, path=path)
-                raise ServiceUnavailableError(self.name) from exc
-        if status >= 500:
-            log.warning("upstream failed", service=self.name, path=path, status=status)
-            raise ServiceUnavailableError(self.name)
-        raise self._refusal(response, path)
 
     def _refusal(self, response: httpx.Response, path: str) -> Exception:
         """The gateway error for a service's 4xx answer."""
@@ -227,24 +214,3 @@ class Upstream:
             return PayloadTooLargeError(message)
         log.error("upstream refused the gateway", service=self.name, path=path, status=status)
         return UpstreamMisconfiguredError(f"{self.name} answered {status} {code}")
-
-
-class ServiceClient:
-    """A service's routes acting for one user; its writes carry the request's idempotency keys."""
-
-    def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
-        self._upstream = upstream
-        self._user_id = user_id
-        self._keys = keys
-
-    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        return await self._upstream.call(method, path, user_id=self._user_id, **kwargs)
-
-    async def _read(self, path: str, body: object) -> Any:
-        """POST a read-only request (retried like a GET)."""
-        return await self._call("POST", path, body=body, read_only=True)
-
-    async def _write(self, method: str, path: str, **kwargs: Any) -> Any:
-        """A write, under the next idempotency key of this request (so it may be retried)."""
-        key = self._keys.next()
-        return await self._call(method, path, idempotency_key=key, **kwargs)

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 
-from graph_gateway.clients.base import ServiceClient
-from graph_gateway.clients.records import (
-    EventRecord,
-    Json,
-    PageRecord,
-    TagRecord,
-    event_from_json,
-    iso_or_none,
-    items_from_json,
-    page_from_json,
-    results_from_json,
-    tag_from_json,
-)
+from graph_gateway.clients.service import ServiceClient, TagPageKey
+from graph_gateway.clients.service_json import JsonBody, TagJson, no_content
+from graph_gateway.types.connection import EventConnection, read_event_page
+from graph_gateway.types.event import Event
+from graph_gateway.types.tag import Tag
 
 
-def _events(raw: list[Json]) -> list[EventRecord]:
-    return [event_from_json(e) for e in raw]
+def _tag_list(raw: dict[str, list[TagJson]]) -> list[Tag]:
+    return [Tag.from_json(t) for t in raw["items"]]
 
 
 class CalendarClient(ServiceClient):
@@ -30,36 +21,33 @@ class CalendarClient(ServiceClient):
 
     # --- tags --------------------------------------------------------------------------------
 
-    async def list_tags(self) -> list[TagRecord]:
+    async def list_tags(self) -> list[Tag]:
         """All the user's tags, by name."""
-        raw = await self._call("GET", "/tags")
-        return self._upstream.read(lambda r: [tag_from_json(t) for t in r["items"]], raw)
+        return await self._upstream.call(
+            "GET", "/tags", user_id=self._user_id, parse=_tag_list, idempotent=True
+        )
 
-    async def get_tags(self, ids: Sequence[int]) -> list[TagRecord | None]:
+    async def get_tags(self, ids: Sequence[int]) -> list[Tag | None]:
         """Tags by id in order, None for a miss or another user's tag."""
-        raw = await self._read("/tags/batch", {"ids": list(ids)})
-        return self._upstream.read(partial(items_from_json, item=tag_from_json), raw)
+        return await self._batch("/tags/batch", ids, Tag.from_json)
 
-    async def create_tag(self, *, name: str, color: str) -> TagRecord:
+    async def create_tag(self, *, name: str, color: str) -> Tag:
         """Create a tag; a taken name is BAD_USER_INPUT on `name`."""
-        raw = await self._write("POST", "/tags", body={"name": name, "color": color})
-        return self._upstream.read(tag_from_json, raw)
+        return await self._write("POST", "/tags", Tag.from_json, {"name": name, "color": color})
 
-    async def update_tag(self, tag_id: int, *, changes: Json) -> TagRecord:
+    async def update_tag(self, tag_id: int, *, changes: JsonBody) -> Tag:
         """Rename or recolor a tag; NOT_FOUND if it is not the user's."""
-        raw = await self._write("PATCH", f"/tags/{tag_id}", body=changes)
-        return self._upstream.read(tag_from_json, raw)
+        return await self._write("PATCH", f"/tags/{tag_id}", Tag.from_json, changes)
 
     async def delete_tag(self, tag_id: int) -> None:
         """Delete a tag and its event links; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"/tags/{tag_id}")
+        await self._write("DELETE", f"/tags/{tag_id}", no_content)
 
     # --- events ------------------------------------------------------------------------------
 
-    async def get_events(self, ids: Sequence[int]) -> list[EventRecord | None]:
+    async def get_events(self, ids: Sequence[int]) -> list[Event | None]:
         """Events by id in order, None for a miss or another user's event."""
-        raw = await self._read("/events/batch", {"ids": list(ids)})
-        return self._upstream.read(partial(items_from_json, item=event_from_json), raw)
+        return await self._batch("/events/batch", ids, Event.from_json)
 
     async def list_events(
         self,
@@ -70,51 +58,37 @@ class CalendarClient(ServiceClient):
         search: str | None,
         first: int,
         after: str | None,
-    ) -> PageRecord[EventRecord]:
+    ) -> EventConnection:
         """One page of the user's events overlapping `[start, end)`, by start time."""
         # In the body, not the URL: `search` and `after` are the user's own text.
         body = {
-            "from": iso_or_none(start),
-            "to": iso_or_none(end),
+            "from": None if start is None else start.isoformat(),
+            "to": None if end is None else end.isoformat(),
             "tag_id": tag_id,
             "search": search,
             "first": first,
             "after": after,
         }
-        raw = await self._read("/events/search", body)
-        return self._upstream.read(partial(page_from_json, item=event_from_json), raw)
+        return await self._read("/events/search", body, read_event_page)
 
-    async def create_event(self, data: Json) -> EventRecord:
+    async def create_event(self, data: JsonBody) -> Event:
         """Create an event; invalid fields are BAD_USER_INPUT naming them."""
-        raw = await self._write("POST", "/events", body=data)
-        return self._upstream.read(event_from_json, raw)
+        return await self._write("POST", "/events", Event.from_json, data)
 
-    async def update_event(self, event_id: int, *, changes: Json) -> EventRecord:
+    async def update_event(self, event_id: int, *, changes: JsonBody) -> Event:
         """Change some fields of an event; NOT_FOUND if it is not the user's."""
-        raw = await self._write("PATCH", f"/events/{event_id}", body=changes)
-        return self._upstream.read(event_from_json, raw)
+        return await self._write("PATCH", f"/events/{event_id}", Event.from_json, changes)
 
     async def delete_event(self, event_id: int) -> None:
         """Delete an event; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"/events/{event_id}")
+        await self._write("DELETE", f"/events/{event_id}", no_content)
 
     async def events_overlapping(
         self, ranges: Sequence[tuple[datetime, datetime]]
-    ) -> list[list[EventRecord]]:
+    ) -> list[list[Event]]:
         """For each `[start, end)` range, the user's events overlapping it."""
-        body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
-        raw = await self._read("/events/overlapping", body)
-        return self._upstream.read(partial(results_from_json, result=_events), raw)
+        return await self._in_ranges("/events/overlapping", ranges, Event.from_json)
 
-    async def events_by_tag(
-        self, requests: Sequence[tuple[int, int, str | None]]
-    ) -> list[PageRecord[EventRecord]]:
+    async def events_by_tag(self, requests: Sequence[TagPageKey]) -> list[EventConnection]:
         """For each `(tag_id, first, after)`, one page of the events carrying that tag."""
-        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
-        raw = await self._read("/events/by-tag", body)
-        page = partial(page_from_json, item=event_from_json)
-        return self._upstream.read(partial(results_from_json, result=page), raw)
-
-    async def erase_account(self) -> None:
-        """Delete everything the user owns here (idempotent: safe to repeat after a crash)."""
-        await self._call("DELETE", "/account")
+        return await self._by_tag("/events/by-tag", requests, read_event_page)

@@ -23,14 +23,12 @@ from graph_gateway.accounts.models import ApiKey, User
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
-from graph_gateway.clients.records import (
-    EntryRecord,
-    EventRecord,
-    ImageRecord,
-    PageRecord,
-    TagRecord,
-)
 from graph_gateway.errors import PayloadTooLargeError, ServiceUnavailableError
+from graph_gateway.types.connection import Connection, Edge
+from graph_gateway.types.diary import DiaryEntry
+from graph_gateway.types.event import Event
+from graph_gateway.types.image import DiaryImage
+from graph_gateway.types.tag import Tag
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -65,12 +63,12 @@ def account_json(user: User, keys: Iterable[ApiKey]) -> tuple[dict[str, Any], li
     return account, api_keys
 
 
-def tag_json(tag: TagRecord) -> dict[str, Any]:
+def tag_json(tag: Tag) -> dict[str, Any]:
     """A tag as GraphQL shows it."""
     return {"id": str(tag.id), "name": tag.name, "color": tag.color}
 
 
-def event_json(event: EventRecord) -> dict[str, Any]:
+def event_json(event: Event) -> dict[str, Any]:
     """An event as GraphQL shows it (tags by id)."""
     return {
         "id": str(event.id),
@@ -86,12 +84,12 @@ def event_json(event: EventRecord) -> dict[str, Any]:
     }
 
 
-def image_file(image: ImageRecord) -> str:
+def image_file(image: DiaryImage) -> str:
     """Where an image's bytes sit in the archive."""
     return f"images/{image.id}.{_EXTENSIONS.get(image.content_type, 'bin')}"
 
 
-def entry_json(entry: EntryRecord) -> dict[str, Any]:
+def entry_json(entry: DiaryEntry) -> dict[str, Any]:
     """A diary entry as GraphQL shows it (tags by id, images by file)."""
     return {
         "id": str(entry.id),
@@ -111,22 +109,24 @@ def entry_json(entry: EntryRecord) -> dict[str, Any]:
                 "height": i.height,
                 "createdAt": _iso(i.created_at),
             }
-            for i in entry.images
+            for i in entry.attached_images
         ],
         "createdAt": _iso(entry.created_at),
         "updatedAt": _iso(entry.updated_at),
     }
 
 
-async def _pages(fetch: Callable[[str | None], Awaitable[PageRecord[T]]]) -> AsyncIterator[T]:
+async def _pages(
+    fetch: Callable[[str | None], Awaitable[Connection[Edge[T]]]],
+) -> AsyncIterator[T]:
     after: str | None = None
     while True:
         page = await fetch(after)
-        for item in page.items:
-            yield item
-        if not page.has_next_page or page.end_cursor is None:
+        for edge in page.edges:
+            yield edge.node
+        if not page.page_info.has_next_page or page.page_info.end_cursor is None:
             return
-        after = page.end_cursor
+        after = page.page_info.end_cursor
 
 
 class ArchiveWriter:
@@ -209,7 +209,7 @@ async def write_archive(
         async for event in pages:
             yield event_json(event)
 
-    images: list[ImageRecord] = []
+    images: list[DiaryImage] = []
 
     async def entries() -> AsyncIterator[dict[str, Any]]:
         pages = _pages(
@@ -218,7 +218,7 @@ async def write_archive(
             )
         )
         async for entry in pages:
-            images.extend(entry.images)  # a few fields each: fine to hold
+            images.extend(entry.attached_images)  # a few fields each: fine to hold
             yield entry_json(entry)
 
     await writer.write_json_list("events.json", events())
@@ -236,7 +236,7 @@ def account_id(user: User) -> int:
 
 
 async def _image_bytes(
-    upstream: Upstream, *, user_id: int, image: ImageRecord
+    upstream: Upstream, *, user_id: int, image: DiaryImage
 ) -> AsyncIterator[bytes]:
     request = upstream.http.build_request(
         "GET", f"/images/{image.id}/content", headers=upstream.internal_headers(user_id)

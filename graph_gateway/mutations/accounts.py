@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.context import Info
-from graph_gateway.types.arguments import ABSENT, given
+from graph_gateway.types.arguments import ABSENT, Password, describe, given
 from graph_gateway.types.decorators import mutation
+from graph_gateway.types.info import Info
 from graph_gateway.types.user import AuthPayload
 
 
@@ -20,22 +20,19 @@ class AccountMutations:
     async def sign_up(
         self,
         info: Info,
-        email: Annotated[str, strawberry.argument(description="The email to sign in with.")],
+        email: Annotated[str, describe("The email to sign in with.")],
         password: Annotated[
             str,
             strawberry.argument(
                 description="8 to 128 characters, not a commonly used password, not the email."
             ),
         ],
-        display_name: Annotated[
-            str | None, strawberry.argument(description="The name shown to the user.")
-        ] = ABSENT,
+        display_name: Annotated[str | None, describe("The name shown to the user.")] = ABSENT,
         time_zone: Annotated[
             str | None,
-            strawberry.argument(description="The user's IANA time zone (default `UTC`)."),
+            describe("The user's IANA time zone (default `UTC`)."),
         ] = ABSENT,
     ) -> AuthPayload:
-        """Create an account and sign it in."""
         signed_in = await info.context.services.accounts.sign_up(
             email=email,
             password=password,
@@ -48,10 +45,9 @@ class AccountMutations:
     async def log_in(
         self,
         info: Info,
-        email: Annotated[str, strawberry.argument(description="The account's email.")],
-        password: Annotated[str, strawberry.argument(description="The account's password.")],
+        email: Annotated[str, describe("The account's email.")],
+        password: Password,
     ) -> AuthPayload:
-        """Sign in with email and password."""
         signed_in = await info.context.services.accounts.log_in(email=email, password=password)
         return AuthPayload.from_signed_in(signed_in)
 
@@ -62,10 +58,7 @@ class AccountMutations:
     async def refresh_token(
         self,
         info: Info,
-        refresh_token: Annotated[
-            str, strawberry.argument(description="The latest refresh token of the session.")
-        ],
+        refresh_token: Annotated[str, describe("The latest refresh token of the session.")],
     ) -> AuthPayload:
-        """Rotate a session's refresh token."""
         signed_in = await info.context.services.accounts.refresh(refresh_token)
         return AuthPayload.from_signed_in(signed_in)

@@ -7,10 +7,12 @@ from typing import Annotated
 import strawberry
 from anyio import to_thread
 
-from graph_gateway.context import Info
 from graph_gateway.types.api_key import ApiKey, ApiKeyCreated, CreateApiKeyInput
-from graph_gateway.types.arguments import target_id
+from graph_gateway.types.arguments import describe, target_id
 from graph_gateway.types.decorators import mutation
+from graph_gateway.types.info import Info
+
+KeyId = Annotated[strawberry.ID, describe("The key.")]
 
 
 @strawberry.type
@@ -19,11 +21,8 @@ class ApiKeyMutations:
 
     @mutation("Make an API key; its secret is in the answer, and never shown again.")
     async def create_api_key(
-        self,
-        info: Info,
-        input: Annotated[CreateApiKeyInput, strawberry.argument(description="The new key.")],
+        self, info: Info, input: Annotated[CreateApiKeyInput, describe("The new key.")]
     ) -> ApiKeyCreated:
-        """Make an API key."""
         principal = info.context.session_principal
         api_keys = info.context.services.api_keys
         created = await to_thread.run_sync(
@@ -37,10 +36,7 @@ class ApiKeyMutations:
         return ApiKeyCreated(key=created.secret, api_key=ApiKey.from_row(created.row))
 
     @mutation("Revoke one of the user's API keys: it stops working within a second.")
-    async def revoke_api_key(
-        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The key.")]
-    ) -> strawberry.ID:
-        """Revoke an API key."""
+    async def revoke_api_key(self, info: Info, id: KeyId) -> strawberry.ID:
         principal = info.context.session_principal
         key_id = target_id(id, kind="API key")
         services = info.context.services

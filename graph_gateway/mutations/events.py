@@ -6,13 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.context import Info
-from graph_gateway.types.arguments import target_id
+from graph_gateway.types.arguments import EventId, delete_named, describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.event import Event
+from graph_gateway.types.info import Info
 from graph_gateway.types.inputs import CreateEventInput, UpdateEventInput, service_body
 
-EVENT_ID = strawberry.argument(description="The event's id.")
+NewEvent = Annotated[CreateEventInput, describe("The event.")]
+EventChanges = Annotated[UpdateEventInput, describe("The changes.")]
 
 
 @strawberry.type
@@ -20,33 +21,16 @@ class EventMutations:
     """Create, change and delete events."""
 
     @mutation("Create an event.")
-    async def create_event(
-        self,
-        info: Info,
-        input: Annotated[CreateEventInput, strawberry.argument(description="The event.")],
-    ) -> Event:
-        """Create an event."""
+    async def create_event(self, info: Info, input: NewEvent) -> Event:
         calendar = info.context.calendar
-        record = await calendar.create_event(service_body(input))
-        return Event.from_record(record)
+        return await calendar.create_event(service_body(input))
 
     @mutation("Change some fields of an event.")
-    async def update_event(
-        self,
-        info: Info,
-        id: Annotated[strawberry.ID, EVENT_ID],
-        input: Annotated[UpdateEventInput, strawberry.argument(description="The changes.")],
-    ) -> Event:
-        """Change some fields of an event."""
+    async def update_event(self, info: Info, id: EventId, input: EventChanges) -> Event:
         calendar = info.context.calendar
         event_id = target_id(id, kind="event")
-        changes = service_body(input)
-        return Event.from_record(await calendar.update_event(event_id, changes=changes))
+        return await calendar.update_event(event_id, changes=service_body(input))
 
     @mutation("Delete an event; answers its id.")
-    async def delete_event(
-        self, info: Info, id: Annotated[strawberry.ID, EVENT_ID]
-    ) -> strawberry.ID:
-        """Delete an event."""
-        await info.context.calendar.delete_event(target_id(id, kind="event"))
-        return id
+    async def delete_event(self, info: Info, id: EventId) -> strawberry.ID:
+        return await delete_named(id, kind="event", delete=info.context.calendar.delete_event)

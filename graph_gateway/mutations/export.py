@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from graph_gateway.context import Info
 from graph_gateway.errors import RateLimitedError
 from graph_gateway.rate_limit import RateLimitedError as BucketEmptyError
 from graph_gateway.types.account_inputs import DataExport
 from graph_gateway.types.decorators import mutation
+from graph_gateway.types.info import Info
 
 
 @strawberry.type
@@ -20,7 +20,6 @@ class ExportMutations:
         "images as files) and answer a signed download link. A few per hour."
     )
     async def export_my_data(self, info: Info) -> DataExport:
-        """Export the user's data."""
         principal = info.context.session_principal
         services = info.context.services
         if services.rate_limiter is not None:

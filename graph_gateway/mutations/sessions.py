@@ -7,11 +7,11 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.context import Info
 from graph_gateway.errors import BadUserInputError
 from graph_gateway.types.account_inputs import UpdateMeInput
-from graph_gateway.types.arguments import given
+from graph_gateway.types.arguments import Password, describe, given
 from graph_gateway.types.decorators import mutation
+from graph_gateway.types.info import Info
 from graph_gateway.types.user import AuthPayload, User
 
 
@@ -21,7 +21,6 @@ class SessionMutations:
 
     @mutation("End this session: its access and refresh tokens stop working.")
     async def log_out(self, info: Info) -> bool:
-        """End this session."""
         principal = info.context.session_principal
         assert principal.session_id is not None  # a session principal always has one
         await info.context.services.accounts.log_out(
@@ -31,7 +30,6 @@ class SessionMutations:
 
     @mutation("End every session of the account, this one included (API keys stay).")
     async def log_out_everywhere(self, info: Info) -> bool:
-        """End every session of the account."""
         principal = info.context.session_principal
         await info.context.services.accounts.end_all_sessions(principal.user_id)
         return True
@@ -43,14 +41,9 @@ class SessionMutations:
     async def change_password(
         self,
         info: Info,
-        current_password: Annotated[
-            str, strawberry.argument(description="The password in use now.")
-        ],
-        new_password: Annotated[
-            str, strawberry.argument(description="8 to 128 characters, not a common password.")
-        ],
+        current_password: Annotated[str, describe("The password in use now.")],
+        new_password: Annotated[str, describe("8 to 128 characters, not a common password.")],
     ) -> AuthPayload:
-        """Change the password and start a fresh session."""
         principal = info.context.session_principal
         signed_in = await info.context.services.accounts.change_password(
             user_id=principal.user_id, current=current_password, new=new_password
@@ -59,11 +52,8 @@ class SessionMutations:
 
     @mutation("Change the signed-in user's display name or time zone.")
     async def update_me(
-        self,
-        info: Info,
-        input: Annotated[UpdateMeInput, strawberry.argument(description="What to change.")],
+        self, info: Info, input: Annotated[UpdateMeInput, describe("What to change.")]
     ) -> User:
-        """Change the signed-in user's display name or time zone."""
         principal = info.context.session_principal
         row = await info.context.services.accounts.update_profile(
             user_id=principal.user_id,
@@ -78,12 +68,7 @@ class SessionMutations:
         "Delete the account and everything it owns in every service, images included. Its "
         "tokens and API keys stop working at once; the email can sign up again."
     )
-    async def delete_account(
-        self,
-        info: Info,
-        password: Annotated[str, strawberry.argument(description="The account's password.")],
-    ) -> bool:
-        """Delete the account and all its data."""
+    async def delete_account(self, info: Info, password: Password) -> bool:
         principal = info.context.session_principal
         services = info.context.services
         if not await services.accounts.verify_password(

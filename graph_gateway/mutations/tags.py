@@ -7,14 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from graph_gateway.context import Info
 from graph_gateway.errors import NotFoundError, ServiceUnavailableError
-from graph_gateway.types.arguments import target_id
+from graph_gateway.types.arguments import TagId, describe, target_id
 from graph_gateway.types.decorators import mutation
+from graph_gateway.types.info import Info
 from graph_gateway.types.inputs import TagInput
 from graph_gateway.types.tag import Tag
 
-TAG_ID = strawberry.argument(description="The tag's id.")
+NewTag = Annotated[TagInput, describe("The tag.")]
+TagChanges = Annotated[TagInput, describe("The new name and color.")]
 
 
 @strawberry.type
@@ -22,29 +23,17 @@ class TagMutations:
     """Create, change and delete tags."""
 
     @mutation("Create a tag.")
-    async def create_tag(
-        self, info: Info, input: Annotated[TagInput, strawberry.argument(description="The tag.")]
-    ) -> Tag:
-        """Create a tag."""
-        record = await info.context.calendar.create_tag(name=input.name, color=input.color)
-        return Tag.from_record(record)
+    async def create_tag(self, info: Info, input: NewTag) -> Tag:
+        return await info.context.calendar.create_tag(name=input.name, color=input.color)
 
     @mutation("Rename or recolor a tag.")
-    async def update_tag(
-        self,
-        info: Info,
-        id: Annotated[strawberry.ID, TAG_ID],
-        input: Annotated[TagInput, strawberry.argument(description="The new name and color.")],
-    ) -> Tag:
-        """Rename or recolor a tag."""
+    async def update_tag(self, info: Info, id: TagId, input: TagChanges) -> Tag:
         calendar = info.context.calendar
         changes = {"name": input.name, "color": input.color}
-        record = await calendar.update_tag(target_id(id, kind="tag"), changes=changes)
-        return Tag.from_record(record)
+        return await calendar.update_tag(target_id(id, kind="tag"), changes=changes)
 
     @mutation("Delete a tag from the calendar and the diary; answers its id.")
-    async def delete_tag(self, info: Info, id: Annotated[strawberry.ID, TAG_ID]) -> strawberry.ID:
-        """Delete a tag everywhere it is used."""
+    async def delete_tag(self, info: Info, id: TagId) -> strawberry.ID:
         tag_id = target_id(id, kind="tag")
         try:
             await info.context.calendar.delete_tag(tag_id)

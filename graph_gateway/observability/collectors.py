@@ -12,7 +12,7 @@ from prometheus_client.metrics_core import Metric
 
 from fc_common.metrics import ScrapeCollector
 from graph_gateway.clients.base import Upstream
-from graph_gateway.resilience import BreakerState
+from graph_gateway.clients.resilience import BreakerState
 
 LAST_SUCCESS_FILE = "last-success.json"
 

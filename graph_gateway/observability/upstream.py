@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from graph_gateway.clients.resilience import CircuitOpenError, DeadlineExceededError
 from graph_gateway.observability.metrics import (
     UPSTREAM_DURATION,
     UPSTREAM_RETRIES,
     route_template,
 )
-from graph_gateway.resilience import CircuitOpenError, DeadlineExceededError
 
 # The `status` label of a call that got no answer.
 _NO_ANSWER: tuple[tuple[type[BaseException], str], ...] = (

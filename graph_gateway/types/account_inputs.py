@@ -9,8 +9,6 @@ import strawberry
 
 @strawberry.input(description="Changes to the signed-in user's profile; absent fields stay.")
 class UpdateMeInput:
-    """Changes to the signed-in user's profile; absent fields stay."""
-
     display_name: str | None = strawberry.field(
         default=strawberry.UNSET, description="The name shown to the user (null or blank: none)."
     )
@@ -21,8 +19,6 @@ class UpdateMeInput:
 
 @strawberry.type(description="An archive of everything the user owns, ready to download.")
 class DataExport:
-    """An archive of everything the user owns, ready to download."""
-
     url: str = strawberry.field(
         description="A signed link to the zip (no header needed) until `expiresAt`."
     )

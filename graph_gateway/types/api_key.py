@@ -23,8 +23,6 @@ class ApiKeyScope(StrEnum):
 
 @strawberry.type(description="A personal API key (its secret is never shown again).")
 class ApiKey:
-    """A personal API key (its secret is never shown again)."""
-
     id: strawberry.ID = strawberry.field(description="The key's id.")
     name: str = strawberry.field(description="What the key is for.")
     scopes: list[ApiKeyScope] = strawberry.field(description="What the key may do.")
@@ -55,8 +53,6 @@ class ApiKey:
 
 @strawberry.type(description="A new API key and its secret, shown this once only.")
 class ApiKeyCreated:
-    """A new API key and its secret, shown this once only."""
-
     key: str = strawberry.field(
         description="The secret: send it as `Authorization: Bearer <key>`. It is stored only "
         "as a hash and cannot be shown again."
@@ -66,8 +62,6 @@ class ApiKeyCreated:
 
 @strawberry.input(description="A new API key.")
 class CreateApiKeyInput:
-    """A new API key."""
-
     name: str = strawberry.field(description="What the key is for (1–100 characters).")
     scopes: list[ApiKeyScope] = strawberry.field(description="What the key may do.")
     expires_at: datetime | None = strawberry.field(

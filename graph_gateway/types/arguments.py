@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -22,8 +23,13 @@ def describe(description: str, name: str | None = None) -> object:
     return strawberry.argument(description=description, name=name)
 
 
-FIRST = describe("How many items to return (1–100).")
-AFTER = describe("The `endCursor` of the previous page.")
+# The arguments many fields take, spelled once.
+First = Annotated[int | None, describe("How many items to return (1–100).")]
+After = Annotated[str | None, describe("The `endCursor` of the previous page.")]
+EventId = Annotated[strawberry.ID, describe("The event's id.")]
+TagId = Annotated[strawberry.ID, describe("The tag's id.")]
+EntryId = Annotated[strawberry.ID, describe("The entry's id.")]
+Password = Annotated[str, describe("The account's password.")]
 
 
 def given(value: T | None) -> T | None:
@@ -67,3 +73,11 @@ def page_size(first: int | None) -> int:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise BadUserInputError(f"first must be between 1 and {MAX_PAGE_SIZE}", field="first")
     return first
+
+
+async def delete_named(
+    id: strawberry.ID, *, kind: str, delete: Callable[[int], Awaitable[None]]
+) -> strawberry.ID:
+    """Delete the row a mutation's `id` names (NOT_FOUND if it names none); answer that id."""
+    await delete(target_id(id, kind=kind))
+    return id

@@ -1,77 +1,119 @@
-"""Relay-style connections: a page of events or diary entries, with cursors and a total."""
+"""Relay-style connections: one generic `Edge` and `Connection`, described per node type.
+
+A service answers a page as `PageJson` (items, each item's cursor, the total);
+`Connection.reading` makes the parser that builds the connection straight from it. The
+concrete types only fix the node type; what GraphiQL says of each is in one table below.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Generic, Self, TypeVar
+
 import strawberry
 
-from graph_gateway.clients.records import EntryRecord, EventRecord, PageRecord
+from graph_gateway.clients.service_json import PageJson
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.event import Event
+
+NodeT = TypeVar("NodeT", covariant=True)
+EdgeT = TypeVar("EdgeT", bound="Edge[object]", covariant=True)
+ItemT = TypeVar("ItemT")
 
 
 @strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    """Where a page stands in its list."""
-
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` to get the next page; null for an empty page."
     )
 
 
-@strawberry.type(description="An event and its cursor.")
-class EventEdge:
-    """An event and its cursor."""
-
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this event.")
-    node: Event = strawberry.field(description="The event.")
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
 
 
-@strawberry.type(description="A page of events, ordered by start time, then id.")
-class EventConnection:
-    """A page of events, ordered by start time, then id."""
-
-    edges: list[EventEdge] = strawberry.field(description="The events of this page.")
+@strawberry.type
+class Connection(Generic[EdgeT]):
+    edges: list[EdgeT]
     page_info: PageInfo = strawberry.field(description="How to get the next page.")
-    total_count: int = strawberry.field(description="How many events match, over all pages.")
+    total_count: int
 
     @classmethod
-    def from_page(cls, page: PageRecord[EventRecord]) -> EventConnection:
-        """The connection for a page the calendar answered."""
+    def reading(
+        cls, edge: type[EdgeT], node: Callable[[ItemT], object]
+    ) -> Callable[[PageJson[ItemT]], Self]:
+        """The parser of a page a service answers, each item read by `node`."""
+        return partial(cls.from_page, edge=edge, node=node)
+
+    @classmethod
+    def from_page(
+        cls, raw: PageJson[ItemT], *, edge: type[EdgeT], node: Callable[[ItemT], object]
+    ) -> Self:
+        """The connection for a page a service answered."""
+        items, cursors = raw["items"], raw["cursors"]
         return cls(
-            edges=[
-                EventEdge(cursor=cursor, node=Event.from_record(record))
-                for record, cursor in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
+            edges=[edge(cursor=c, node=node(i)) for i, c in zip(items, cursors, strict=True)],
+            page_info=PageInfo(has_next_page=raw["has_next_page"], end_cursor=raw["end_cursor"]),
+            total_count=raw["total_count"],
         )
 
 
-@strawberry.type(description="A diary entry and its cursor.")
-class DiaryEntryEdge:
-    """A diary entry and its cursor."""
-
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this entry.")
-    node: DiaryEntry = strawberry.field(description="The diary entry.")
+class EventEdge(Edge[Event]):
+    pass
 
 
-@strawberry.type(description="A page of diary entries, ordered by date, then id.")
-class DiaryEntryConnection:
-    """A page of diary entries, ordered by date, then id."""
+class EventConnection(Connection[EventEdge]):
+    pass
 
-    edges: list[DiaryEntryEdge] = strawberry.field(description="The entries of this page.")
-    page_info: PageInfo = strawberry.field(description="How to get the next page.")
-    total_count: int = strawberry.field(description="How many entries match, over all pages.")
 
-    @classmethod
-    def from_page(cls, page: PageRecord[EntryRecord]) -> DiaryEntryConnection:
-        """The connection for a page the diary answered."""
-        return cls(
-            edges=[
-                DiaryEntryEdge(cursor=cursor, node=DiaryEntry.from_record(record))
-                for record, cursor in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
-        )
+class DiaryEntryEdge(Edge[DiaryEntry]):
+    pass
+
+
+class DiaryEntryConnection(Connection[DiaryEntryEdge]):
+    pass
+
+
+def _describe(described: dict[type, tuple[str, dict[str, str]]]) -> None:
+    """Make each class a GraphQL type with its description and its fields' (by Python name)."""
+    for concrete, (description, fields) in described.items():
+        strawberry.type(concrete, description=description)
+        for field in concrete.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            field.description = fields.get(field.python_name, field.description)
+
+
+_describe(
+    {
+        EventEdge: (
+            "An event and its cursor.",
+            {"cursor": "Pass as `after` to continue after this event.", "node": "The event."},
+        ),
+        EventConnection: (
+            "A page of events, ordered by start time, then id.",
+            {
+                "edges": "The events of this page.",
+                "total_count": "How many events match, over all pages.",
+            },
+        ),
+        DiaryEntryEdge: (
+            "A diary entry and its cursor.",
+            {"cursor": "Pass as `after` to continue after this entry.", "node": "The diary entry."},
+        ),
+        DiaryEntryConnection: (
+            "A page of diary entries, ordered by date, then id.",
+            {
+                "edges": "The entries of this page.",
+                "total_count": "How many entries match, over all pages.",
+            },
+        ),
+    }
+)
+
+read_event_page = EventConnection.reading(EventEdge, Event.from_json)
+"""The parser of a page of events."""
+read_entry_page = DiaryEntryConnection.reading(DiaryEntryEdge, DiaryEntry.from_json)
+"""The parser of a page of diary entries."""

@@ -8,34 +8,28 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
-from graph_gateway.context import Info
 from graph_gateway.errors import BadUserInputError
 from graph_gateway.types.decorators import field
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.event import Event
+from graph_gateway.types.info import Info
 
 MAX_DAYS = 62
 
 
 @strawberry.type(description="One day in the requested time zone.")
 class Day:
-    """One day in the requested time zone."""
-
     date: dt.date = strawberry.field(description="The local date.")
     utc_start: strawberry.Private[datetime]
     utc_end: strawberry.Private[datetime]
 
     @field("The user's events overlapping this local day.")
     async def events(self, info: Info) -> list[Event] | None:
-        """The user's events overlapping this local day."""
-        records = await info.context.loaders.events_overlapping.load((self.utc_start, self.utc_end))
-        return [Event.from_record(r) for r in records]
+        return await info.context.loaders.events_overlapping.load((self.utc_start, self.utc_end))
 
     @field("The user's diary entries dated this day.")
     async def diary_entries(self, info: Info) -> list[DiaryEntry] | None:
-        """The user's diary entries dated this day."""
-        records = await info.context.loaders.entries_in_dates.load((self.date, self.date))
-        return [DiaryEntry.from_record(r) for r in records]
+        return await info.context.loaders.entries_in_dates.load((self.date, self.date))
 
 
 def days_between(first: date, last: date, zone: ZoneInfo) -> list[Day]:

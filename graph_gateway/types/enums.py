@@ -9,8 +9,6 @@ import strawberry
 
 @strawberry.enum(description="How the day felt.")
 class Mood(StrEnum):
-    """How the day felt."""
-
     JOYFUL = "JOYFUL"
     HAPPY = "HAPPY"
     CALM = "CALM"
@@ -23,8 +21,6 @@ class Mood(StrEnum):
 
 @strawberry.enum(description="What the weather was like.")
 class Weather(StrEnum):
-    """What the weather was like."""
-
     SUNNY = "SUNNY"
     PARTLY_CLOUDY = "PARTLY_CLOUDY"
     CLOUDY = "CLOUDY"

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graph_gateway.clients.records import EventRecord
-from graph_gateway.context import Info
+from graph_gateway.clients.service_json import EventJson
 from graph_gateway.types.decorators import field
+from graph_gateway.types.info import Info
 from graph_gateway.types.tag import Tag
 
 if TYPE_CHECKING:
@@ -25,8 +25,6 @@ def span_dates(starts_at: datetime, ends_at: datetime, zone: tzinfo) -> tuple[da
 
 @strawberry.type(description="Something on the user's calendar.")
 class Event:
-    """Something on the user's calendar."""
-
     id: strawberry.ID = strawberry.field(description="The event's id.")
     title: str = strawberry.field(description="What the event is (1–200 characters).")
     description: str | None = strawberry.field(description="Notes about the event.")
@@ -41,19 +39,19 @@ class Event:
     updated_at: datetime = strawberry.field(description="When the event last changed.")
 
     @classmethod
-    def from_record(cls, record: EventRecord) -> Event:
-        """The GraphQL object for an event the calendar answered."""
+    def from_json(cls, raw: EventJson) -> Event:
+        """The event the calendar answered."""
         return cls(
-            id=strawberry.ID(str(record.id)),
-            title=record.title,
-            description=record.description,
-            location=record.location,
-            starts_at=record.starts_at,
-            ends_at=record.ends_at,
-            all_day=record.all_day,
-            tags=[Tag.from_record(t) for t in record.tags],
-            created_at=record.created_at,
-            updated_at=record.updated_at,
+            id=strawberry.ID(str(raw["id"])),
+            title=raw["title"],
+            description=raw["description"],
+            location=raw["location"],
+            starts_at=datetime.fromisoformat(raw["starts_at"]),
+            ends_at=datetime.fromisoformat(raw["ends_at"]),
+            all_day=raw["all_day"],
+            tags=[Tag.from_json(t) for t in raw["tags"]],
+            created_at=datetime.fromisoformat(raw["created_at"]),
+            updated_at=datetime.fromisoformat(raw["updated_at"]),
         )
 
     @field(
@@ -63,10 +61,5 @@ class Event:
     async def diary_entries(
         self, info: Info
     ) -> list[Annotated[DiaryEntry, strawberry.lazy("graph_gateway.types.diary")]] | None:
-        """The user's diary entries dated within the event's local span."""
-        from graph_gateway.types.diary import DiaryEntry  # import cycle: diary imports this module
-
-        records = await info.context.loaders.entries_in_dates.load(
-            span_dates(self.starts_at, self.ends_at, info.context.time_zone)
-        )
-        return [DiaryEntry.from_record(r) for r in records]
+        span = span_dates(self.starts_at, self.ends_at, info.context.time_zone)
+        return await info.context.loaders.entries_in_dates.load(span)

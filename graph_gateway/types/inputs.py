@@ -8,17 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 
 from graph_gateway.types.arguments import input_ids
 from graph_gateway.types.enums import Mood, Weather
 
-Json = dict[str, Any]
 
-
-def _json_value(value: Any) -> Any:
+def _json_value(value: object) -> object:
     """A Python input value as the services' JSON wants it."""
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -27,9 +24,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def service_body(data: object) -> Json:
+def service_body(data: object) -> dict[str, object]:
     """The snake_case JSON body of an input object, leaving out its absent (UNSET) fields."""
-    body: Json = {}
+    body: dict[str, object] = {}
     for field in dataclasses.fields(data):  # type: ignore[arg-type]
         name, value = field.name, getattr(data, field.name)
         if value is strawberry.UNSET:
@@ -43,16 +40,12 @@ def service_body(data: object) -> Json:
 
 @strawberry.input(description="A tag's name and color.")
 class TagInput:
-    """A tag's name and color."""
-
     name: str = strawberry.field(description="1–50 characters, unique per user (any case).")
     color: str = strawberry.field(description="A color as `#RRGGBB`.")
 
 
 @strawberry.input(description="A new event.")
 class CreateEventInput:
-    """A new event."""
-
     title: str = strawberry.field(description="What the event is (1–200 characters).")
     description: str | None = strawberry.field(default=None, description="Notes (≤ 5,000).")
     location: str | None = strawberry.field(default=None, description="Where (≤ 300).")
@@ -66,8 +59,6 @@ class CreateEventInput:
 
 @strawberry.input(description="Changes to an event: absent fields stay, null clears.")
 class UpdateEventInput:
-    """Changes to an event: absent fields stay, null clears (description, location)."""
-
     title: str | None = strawberry.field(default=strawberry.UNSET, description="A new title.")
     description: str | None = strawberry.field(
         default=strawberry.UNSET, description="New notes; null clears them."
@@ -89,8 +80,6 @@ class UpdateEventInput:
 
 @strawberry.input(description="A new diary entry.")
 class CreateDiaryEntryInput:
-    """A new diary entry."""
-
     date: dt.date = strawberry.field(
         description="The day it is about (1900-01-01 to a year ahead)."
     )
@@ -105,8 +94,6 @@ class CreateDiaryEntryInput:
 
 @strawberry.input(description="Changes to a diary entry: absent fields stay, null clears.")
 class UpdateDiaryEntryInput:
-    """Changes to a diary entry: absent fields stay, null clears (title, mood, weather)."""
-
     date: dt.date | None = strawberry.field(default=strawberry.UNSET, description="A new day.")
     title: str | None = strawberry.field(
         default=strawberry.UNSET, description="A new title; null clears it."

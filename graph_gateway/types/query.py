@@ -10,15 +10,17 @@ import strawberry
 from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
-from graph_gateway.context import Info
 from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.time_zones import time_zone
 from graph_gateway.types.api_key import ApiKey
 from graph_gateway.types.arguments import (
     ABSENT,
-    AFTER,
     DEFAULT_PAGE_SIZE,
-    FIRST,
+    After,
+    EntryId,
+    EventId,
+    First,
+    TagId,
     describe,
     given,
     id_or_none,
@@ -31,12 +33,13 @@ from graph_gateway.types.decorators import field
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.enums import Mood
 from graph_gateway.types.event import Event
+from graph_gateway.types.info import Info
 from graph_gateway.types.tag import Tag
 from graph_gateway.types.user import User
 
 R = TypeVar("R")
 
-TAG_ID = describe("Only those carrying this tag.")
+TagFilter = Annotated[strawberry.ID | None, describe("Only those carrying this tag.")]
 
 
 def _tag_filter(tag_id: strawberry.ID | None) -> int | None:
@@ -46,30 +49,23 @@ def _tag_filter(tag_id: strawberry.ID | None) -> int | None:
 
 
 async def _by_id(loader: DataLoader[int, R | None], id: strawberry.ID) -> R | None:
-    """The record a GraphQL id names, through the request's loader; None for any unknown id."""
+    """The object a GraphQL id names, through the request's loader; None for any unknown id."""
     row_id = id_or_none(id)
     return None if row_id is None else await loader.load(row_id)
 
 
 @strawberry.type(description="Read the signed-in user's account, calendar and diary.")
 class Query:
-    """Read the signed-in user's account, calendar and diary."""
-
     @field("The signed-in user.")
     async def me(self, info: Info) -> User | None:
-        """The signed-in user."""
         user = await info.context.services.accounts.get_user(info.context.user_id)
         if user is None:
             raise UnauthenticatedError("The account of this token no longer exists")
         return User.from_row(user)
 
     @field("One of the user's events; null if there is no such event.")
-    async def event(
-        self, info: Info, id: Annotated[strawberry.ID, describe("The event's id.")]
-    ) -> Event | None:
-        """One of the user's events by id."""
-        record = await _by_id(info.context.loaders.event, id)
-        return None if record is None else Event.from_record(record)
+    async def event(self, info: Info, id: EventId) -> Event | None:
+        return await _by_id(info.context.loaders.event, id)
 
     @field("The user's events by start time, filtered, a page at a time.")
     async def events(
@@ -81,15 +77,14 @@ class Query:
         to: Annotated[
             dt.datetime | None, describe("Events overlapping up to (exclusive).")
         ] = ABSENT,
-        tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
+        tag_id: TagFilter = ABSENT,
         search: Annotated[
             str | None, describe("Text in the title or description, any case.")
         ] = ABSENT,
-        first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = ABSENT,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = ABSENT,
     ) -> EventConnection | None:
-        """The user's events by start time, filtered, a page at a time."""
-        page = await info.context.calendar.list_events(
+        return await info.context.calendar.list_events(
             start=given(from_),
             end=given(to),
             tag_id=_tag_filter(tag_id),
@@ -97,28 +92,18 @@ class Query:
             first=page_size(first),
             after=given(after),
         )
-        return EventConnection.from_page(page)
 
     @field("One of the user's tags; null if there is no such tag.")
-    async def tag(
-        self, info: Info, id: Annotated[strawberry.ID, describe("The tag's id.")]
-    ) -> Tag | None:
-        """One of the user's tags by id."""
-        record = await _by_id(info.context.loaders.tag, id)
-        return None if record is None else Tag.from_record(record)
+    async def tag(self, info: Info, id: TagId) -> Tag | None:
+        return await _by_id(info.context.loaders.tag, id)
 
     @field("All the user's tags, by name.")
     async def tags(self, info: Info) -> list[Tag] | None:
-        """All the user's tags, by name."""
-        return [Tag.from_record(t) for t in await info.context.calendar.list_tags()]
+        return await info.context.calendar.list_tags()
 
     @field("One of the user's diary entries; null if there is no such entry.")
-    async def diary_entry(
-        self, info: Info, id: Annotated[strawberry.ID, describe("The entry's id.")]
-    ) -> DiaryEntry | None:
-        """One of the user's diary entries by id."""
-        record = await _by_id(info.context.loaders.entry, id)
-        return None if record is None else DiaryEntry.from_record(record)
+    async def diary_entry(self, info: Info, id: EntryId) -> DiaryEntry | None:
+        return await _by_id(info.context.loaders.entry, id)
 
     @field("The user's diary entries by date, filtered, a page at a time.")
     async def diary_entries(
@@ -127,12 +112,11 @@ class Query:
         from_: Annotated[dt.date | None, describe("Entries dated on or after.", "from")] = ABSENT,
         to: Annotated[dt.date | None, describe("Entries dated on or before.")] = ABSENT,
         mood: Annotated[Mood | None, describe("Only entries with this mood.")] = ABSENT,
-        tag_id: Annotated[strawberry.ID | None, TAG_ID] = ABSENT,
-        first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
-        after: Annotated[str | None, AFTER] = ABSENT,
+        tag_id: TagFilter = ABSENT,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = ABSENT,
     ) -> DiaryEntryConnection | None:
-        """The user's diary entries by date, filtered, a page at a time."""
-        page = await info.context.diary.list_entries(
+        return await info.context.diary.list_entries(
             start=given(from_),
             end=given(to),
             mood=None if (chosen := given(mood)) is None else chosen.value,
@@ -140,7 +124,6 @@ class Query:
             first=page_size(first),
             after=given(after),
         )
-        return DiaryEntryConnection.from_page(page)
 
     @field("Each day from `from` to `to` (inclusive, at most 62 days).")
     def days(
@@ -157,14 +140,12 @@ class Query:
             ),
         ] = ABSENT,
     ) -> list[Day] | None:
-        """Each local day in the range, with its events and diary entries."""
         zone = given(time_zone_name)
         default = info.context.time_zone  # also refuses anonymous callers before any work
         return days_between(from_, to, default if zone is None else time_zone(zone))
 
     @field("The signed-in user's API keys, newest first (a session's token required).")
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        """The signed-in user's API keys."""
         principal = info.context.session_principal
         rows = await to_thread.run_sync(info.context.services.api_keys.list, principal.user_id)
         return [ApiKey.from_row(row) for row in rows]

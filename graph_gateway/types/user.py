@@ -12,8 +12,6 @@ from graph_gateway.accounts.models import User as UserRow
 
 @strawberry.type(description="An account.")
 class User:
-    """An account."""
-
     id: strawberry.ID = strawberry.field(description="The account's id.")
     email: str = strawberry.field(description="The email the account signs in with (lower-case).")
     display_name: str | None = strawberry.field(description="The name shown to the user.")
@@ -39,8 +37,6 @@ class User:
 
 @strawberry.type(description="A signed-in session: its tokens and its user.")
 class AuthPayload:
-    """A signed-in session: its tokens and its user."""
-
     token: str = strawberry.field(
         description="A short-lived JWT (15 minutes by default) to send as "
         "`Authorization: Bearer <token>` on every other request."

@@ -14,8 +14,9 @@ import pytest
 
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.calendar import CalendarClient
+from graph_gateway.clients.resilience import RetryPolicy
+from graph_gateway.clients.service_json import no_content
 from graph_gateway.errors import ServiceUnavailableError
-from graph_gateway.resilience import RetryPolicy
 from graph_gateway.write_keys import WriteKeys
 from tests.graph_gateway.conftest import Gateway, error_codes
 from tests.graph_gateway.factories import make_entry, make_event
@@ -136,5 +137,7 @@ async def test_a_search_is_retried_like_a_get_and_a_write_is_not() -> None:
 
         seen.clear()
         with pytest.raises(ServiceUnavailableError):
-            await upstream.call("POST", "/events", user_id=1, body={})
+            await upstream.call(
+                "POST", "/events", user_id=1, body={}, parse=no_content, idempotent=False
+            )
         assert seen == [("POST", "/events")]  # a write is sent once

@@ -6,8 +6,8 @@ import httpx
 from prometheus_client import REGISTRY
 
 from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.resilience import RetryPolicy
 from graph_gateway.observability.metrics import OTHER, BoundedLabels, route_template
-from graph_gateway.resilience import RetryPolicy
 
 
 def test_names_past_the_cap_share_one_label() -> None:
@@ -25,6 +25,10 @@ def test_ids_in_service_paths_become_placeholders() -> None:
     assert route_template("/v2x/99abc") == "/v2x/99abc"
 
 
+def _as_sent(raw: dict[str, int]) -> dict[str, int]:
+    return raw
+
+
 async def test_upstream_calls_and_their_retries_are_counted() -> None:
     answers = iter([httpx.Response(503), httpx.Response(200, json={"id": 1})])
     transport = httpx.MockTransport(lambda request: next(answers))  # a 503 is hard to cause
@@ -35,7 +39,8 @@ async def test_upstream_calls_and_their_retries_are_counted() -> None:
             internal_token="t",
             retry=RetryPolicy(attempts=3, base_delay_s=0.001),
         )
-        assert await upstream.call("GET", "/tags/7", user_id=1) == {"id": 1}
+        answer = await upstream.call("GET", "/tags/7", user_id=1, parse=_as_sent, idempotent=True)
+        assert answer == {"id": 1}
     labels = {"service": "retry-test", "route": "/tags/{id}", "status": "200"}
     assert REGISTRY.get_sample_value("fc_upstream_retries_total", {"service": "retry-test"}) == 1
     assert REGISTRY.get_sample_value("fc_upstream_request_duration_seconds_count", labels) == 1

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from graph_gateway.clients.service_json import no_content
 from graph_gateway.errors import BadUserInputError
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.tag_sync import tidy_once
@@ -34,6 +35,10 @@ CREATE_ENTRY = (
 DELETE_TAG = "mutation($id: ID!) { deleteTag(id: $id) }"
 
 
+def _as_sent(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw
+
+
 async def _raw_tag_ids(gateway: Gateway, token: str) -> tuple[set[int], set[int]]:
     """Every tag id any of the user's events or entries links to, read from the services."""
     data = await gateway.ok(
@@ -45,8 +50,22 @@ async def _raw_tag_ids(gateway: Gateway, token: str) -> tuple[set[int], set[int]
     event_ids = [int(e["node"]["id"]) for e in data["events"]["edges"]]
     entry_ids = [int(e["node"]["id"]) for e in data["diaryEntries"]["edges"]]
     calendar, diary = gateway.app.state.services.calendar, gateway.app.state.services.diary
-    events = await calendar.call("POST", "/events/batch", user_id=user_id, body={"ids": event_ids})
-    entries = await diary.call("POST", "/entries/batch", user_id=user_id, body={"ids": entry_ids})
+    events = await calendar.call(
+        "POST",
+        "/events/batch",
+        user_id=user_id,
+        body={"ids": event_ids},
+        parse=_as_sent,
+        idempotent=True,
+    )
+    entries = await diary.call(
+        "POST",
+        "/entries/batch",
+        user_id=user_id,
+        body={"ids": entry_ids},
+        parse=_as_sent,
+        idempotent=True,
+    )
     on_events = {t["id"] for e in events["items"] for t in e["tags"]}
     on_entries = {t for e in entries["items"] for t in e["tag_ids"]}
     return on_events, on_entries
@@ -90,7 +109,9 @@ async def test_a_deleted_tag_is_refused_by_the_diary_for_good(gateway: Gateway, 
     body = {"date": "2026-03-10", "content": "late", "tag_ids": [int(tag["id"])]}
     diary = gateway.app.state.services.diary
     with pytest.raises(BadUserInputError) as refused:
-        await diary.call("POST", "/entries", user_id=user_id, body=body)
+        await diary.call(
+            "POST", "/entries", user_id=user_id, body=body, parse=no_content, idempotent=False
+        )
     assert refused.value.field == "tagIds"
 
 

@@ -7,7 +7,7 @@ import random
 import httpx
 import pytest
 
-from graph_gateway.resilience import (
+from graph_gateway.clients.resilience import (
     BreakerState,
     CircuitBreaker,
     CircuitOpenError,

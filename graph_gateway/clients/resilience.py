@@ -2,7 +2,7 @@
 
 - `CircuitBreaker`: per service; closed → open after N consecutive failures → half-open (one
   probe at a time) after a cool-down → closed on the probe's success, open again on its failure.
-- `RetryPolicy`: jittered exponential backoff, used only for idempotent reads.
+- `RetryPolicy`: jittered exponential backoff, used only for idempotent calls.
 - `request_deadline()` / `remaining_budget()`: one deadline per GraphQL request, kept in a
   contextvar, so no upstream timeout outlives the request that asked for it.
 Each attempt is counted in the request's `UpstreamStats` (`graph_gateway/upstream_stats.py`).

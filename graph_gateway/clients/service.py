@@ -1,0 +1,85 @@
+"""`ServiceClient`: a service's routes acting for one user, and the shapes its calls share.
+
+Reads are POSTs (a batch read, a lookup, a search) stated idempotent; writes carry the request's
+next idempotency key, which makes them idempotent too. The calendar and diary clients are
+typed methods over these few helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from graph_gateway.clients.base import Shape, Upstream
+from graph_gateway.clients.service_json import (
+    JsonBody,
+    PageJson,
+    batch,
+    each,
+    no_content,
+    results,
+)
+from graph_gateway.write_keys import WriteKeys
+
+T = TypeVar("T")
+
+TagPageKey = tuple[int, int, str | None]
+"""`(tag_id, first, after)`: one page of the rows carrying a tag."""
+
+
+class ServiceClient:
+    """A service's routes acting for one user; its writes carry the request's idempotency keys."""
+
+    def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
+        self._upstream = upstream
+        self._user_id = user_id
+        self._keys = keys
+
+    async def _read(self, path: str, body: JsonBody, parse: Callable[[Shape], T]) -> T:
+        """POST a read (a batch read, a lookup, a search): idempotent, so retried like a GET."""
+        return await self._upstream.call(
+            "POST", path, user_id=self._user_id, body=body, parse=parse, idempotent=True
+        )
+
+    async def _write(
+        self, method: str, path: str, parse: Callable[[Shape], T], body: JsonBody | None = None
+    ) -> T:
+        """A write under the next idempotency key of this request: the service runs a key
+        once, so the write is idempotent and may be retried."""
+        return await self._upstream.call(
+            method,
+            path,
+            user_id=self._user_id,
+            body=body,
+            parse=parse,
+            idempotency_key=self._keys.next(),
+            idempotent=True,
+        )
+
+    async def _batch(
+        self, path: str, ids: Sequence[int], item: Callable[[Shape], T]
+    ) -> list[T | None]:
+        """Rows by id in order, None for a miss or another user's row."""
+        return await self._read(path, {"ids": list(ids)}, batch(item))
+
+    async def _in_ranges(
+        self, path: str, ranges: Sequence[tuple[date, date]], item: Callable[[Shape], T]
+    ) -> list[list[T]]:
+        """For each `(start, end)` range, the rows within it."""
+        body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
+        return await self._read(path, body, results(each(item)))
+
+    async def _by_tag(
+        self, path: str, requests: Sequence[TagPageKey], page: Callable[[PageJson[Shape]], T]
+    ) -> list[T]:
+        """For each `(tag_id, first, after)`, one page of the rows carrying that tag."""
+        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
+        return await self._read(path, body, results(page))
+
+    async def erase_account(self) -> None:
+        """Delete everything the user owns in this service. Safe to repeat, but sent once: an
+        unfinished erasure is repeated by the eraser's next round, not retried here."""
+        await self._upstream.call(
+            "DELETE", "/account", user_id=self._user_id, parse=no_content, idempotent=False
+        )
