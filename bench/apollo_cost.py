@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -27,16 +26,11 @@ import httpx
 from bench.load import Sample, run_wrk
 from bench.measure import Credentials, Plan, _slug
 from bench.operations import Call, Operation, write_request_file
-from bench.procs import (
-    READY_TIMEOUT_S,
-    REPO_ROOT,
-    ManagedProcess,
-    System,
-    SystemConfig,
-    _stop,
-    free_port,
-)
+from bench.procs import STOP_TIMEOUT_S, System, SystemConfig, wait_ready
+from bench.report import markdown
 from bench.stats import BenchError, median
+from scripts.ports import free_port
+from scripts.processes import REPO_ROOT, Process
 
 SERVER = REPO_ROOT / "bench" / "apollo" / "server.mjs"
 PACKAGES = ("@apollo/server", "@apollo/datasource-rest", "dataloader", "graphql")
@@ -56,24 +50,14 @@ def node_path() -> str:
     return path
 
 
-def _wait_ready(proc: ManagedProcess) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if proc.process.poll() is not None:
-                raise BenchError(f"{proc.name} exited while starting:\n{proc.log_tail()}")
-            try:
-                answer = client.post(f"{proc.url}/graphql", json={"query": "{ __typename }"})
-                if answer.status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-    raise BenchError(f"{proc.name} not ready in {READY_TIMEOUT_S:.0f} s:\n{proc.log_tail()}")
+def answers_graphql(client: httpx.Client, process: Process) -> bool:
+    """Apollo's readiness: it answers `{ __typename }` (it has no `/health/ready`)."""
+    answer = client.post(f"{process.url}/graphql", json={"query": "{ __typename }"})
+    return answer.status_code == 200
 
 
 @contextmanager
-def apollo_process(config: SystemConfig, system: System) -> Iterator[ManagedProcess]:
+def apollo_process(config: SystemConfig, system: System) -> Iterator[Process]:
     """The Apollo reference gateway in front of `system`'s services, in production mode."""
     node = node_path()
     port = free_port()
@@ -89,22 +73,13 @@ def apollo_process(config: SystemConfig, system: System) -> Iterator[ManagedProc
         }
     )
     log_path = config.workdir / "logs" / f"apollo-{time.monotonic_ns()}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [node, str(SERVER)],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    proc = ManagedProcess(name="apollo", port=port, process=process, log_path=log_path)
+    proc = Process("apollo", "apollo", port, log_path, command=(node, str(SERVER)))
+    proc.start(env)
     try:
-        _wait_ready(proc)
+        wait_ready([proc], probe=answers_graphql)
         yield proc
     finally:
-        _stop(proc)
+        proc.stop(STOP_TIMEOUT_S)
 
 
 def _checked_requests(operation: Operation) -> list[Call]:
@@ -186,9 +161,7 @@ def measure_apollo(
     return rows
 
 
-def _run(
-    proc: ManagedProcess, system: System, requests: Path, plan: Plan, *, warmup: bool
-) -> Sample:
+def _run(proc: Process, system: System, requests: Path, plan: Plan, *, warmup: bool) -> Sample:
     processes = {"gateway": proc, **system.services}
     shape = plan.warmup if warmup else plan.shape
     return run_wrk(base_url=proc.url, request_file=requests, shape=shape, processes=processes)
@@ -217,16 +190,19 @@ def _row(name: str, samples: dict[str, list[Sample]], compared: int) -> dict[str
 
 def markdown_apollo(rows: list[dict[str, Any]]) -> str:
     """The comparison as a Markdown table."""
-    lines = [
-        "| operation | gateway CPU ms/request: ours | Apollo | ours ÷ Apollo "
-        "| services CPU ms/request | req/s ours / Apollo |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+    header = ["operation", "gateway CPU ms/request: ours", "Apollo", "ours ÷ Apollo"]
+    header += ["services CPU ms/request", "req/s ours / Apollo"]
+    cells = []
     for row in rows:
         cpu, rps = row["gateway_cpu_ms_per_request"], row["rps"]
-        lines.append(
-            f"| `{row['operation']}` | {cpu['ours']:.2f} | {cpu['apollo']:.2f} "
-            f"| {row['ours_over_apollo']:.2f}× | {row['services_cpu_ms_per_request']['ours']:.2f} "
-            f"| {rps['ours']:.0f} / {rps['apollo']:.0f} |"
+        cells.append(
+            [
+                f"`{row['operation']}`",
+                f"{cpu['ours']:.2f}",
+                f"{cpu['apollo']:.2f}",
+                f"{row['ours_over_apollo']:.2f}×",
+                f"{row['services_cpu_ms_per_request']['ours']:.2f}",
+                f"{rps['ours']:.0f} / {rps['apollo']:.0f}",
+            ]
         )
-    return "\n".join(lines)
+    return markdown(header, cells, figures_from=1)

@@ -21,8 +21,9 @@ from pathlib import Path
 import httpx
 
 from backup.manifest import Manifest
-from bench.dataset import DatasetSize, load_dataset, log_in
-from bench.procs import REPO_ROOT, SystemConfig, running_system
+from bench.dataset import FULL, TINY, load_dataset, log_in
+from bench.procs import SystemConfig, running_system
+from scripts.processes import REPO_ROOT
 
 CREATE_EVENT = (
     'mutation { createEvent(input: {title: "bench", startsAt: "2026-07-01T09:00:00Z", '
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tiny", action="store_true", help="the small dataset")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    size = DatasetSize.tiny() if args.tiny else DatasetSize()
+    size = TINY if args.tiny else FULL
     with tempfile.TemporaryDirectory(prefix="fc-bench-backup-") as scratch:
         workdir = Path(scratch)
         config = SystemConfig(workdir=workdir)

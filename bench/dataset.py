@@ -36,20 +36,26 @@ mutation LogIn($email: String!, $password: String!) {
 
 @dataclass(frozen=True, slots=True)
 class DatasetSize:
-    """How much data to make."""
+    """How much data to make: the main user's, then how many other users and what each has."""
 
-    events: int = 2000
-    tags: int = 50
-    entry_days: int = 365
-    other_users: int = 100
-    other_events: int = 20
-    other_tags: int = 5
-    other_entries: int = 10
+    events: int
+    tags: int
+    entry_days: int
+    other_users: int
+    other_events: int
+    other_tags: int
+    other_entries: int
 
-    @classmethod
-    def tiny(cls) -> DatasetSize:
-        """A dataset small enough for a smoke test."""
-        return cls(events=120, tags=8, entry_days=40, other_users=3, other_events=5, other_tags=2)
+
+FULL = DatasetSize(
+    events=2000, tags=50, entry_days=365, other_users=100, other_events=20, other_tags=5,
+    other_entries=10,
+)  # fmt: skip
+TINY = DatasetSize(
+    events=120, tags=8, entry_days=40, other_users=3, other_events=5, other_tags=2,
+    other_entries=10,
+)  # fmt: skip
+"""A dataset small enough for a smoke test."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.procs import ManagedProcess
+from bench.procs import cpu_seconds
 from bench.stats import BenchError, WrkSummary, parse_wrk_output
+from scripts.processes import Process
 
 LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "replay.lua"
 WRK_TIMEOUT = "5s"
@@ -17,11 +18,11 @@ WRK_TIMEOUT = "5s"
 
 @dataclass(frozen=True, slots=True)
 class LoadShape:
-    """How hard and how long wrk drives a target."""
+    """How hard and how long wrk drives a target (the command line's flags say how much)."""
 
-    connections: int = 16
-    threads: int = 2
-    duration_s: int = 10
+    connections: int
+    threads: int
+    duration_s: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def run_wrk(
     base_url: str,
     request_file: Path,
     shape: LoadShape,
-    processes: dict[str, ManagedProcess],
+    processes: dict[str, Process],
 ) -> Sample:
     """Drive `base_url` with the requests in `request_file`; fail on any failed request."""
     command = [
@@ -72,11 +73,11 @@ def run_wrk(
         "--",
         str(request_file),
     ]
-    before = {name: proc.cpu_seconds() for name, proc in processes.items()}
+    before = {name: cpu_seconds(proc) for name, proc in processes.items()}
     wrk_before = _children_cpu_s()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     wrk_cpu = _children_cpu_s() - wrk_before
-    after = {name: proc.cpu_seconds() for name, proc in processes.items()}
+    after = {name: cpu_seconds(proc) for name, proc in processes.items()}
     if result.returncode != 0:
         raise BenchError(f"wrk failed ({result.returncode}): {result.stderr.strip()[:500]}")
     summary = parse_wrk_output(result.stdout)

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from bench.procs import REPO_ROOT
+from scripts.processes import REPO_ROOT
 
 
 def _first_value(path: str, key: str) -> str | None:

@@ -25,8 +25,11 @@ from bench.load import LoadShape, Sample, run_wrk
 from bench.local_server import serving
 from bench.measure import Credentials, Plan, _slug
 from bench.operations import Operation, write_request_file
-from bench.procs import ManagedProcess, System, SystemConfig, free_port, gateway_process
+from bench.procs import System, SystemConfig, gateway_process
+from bench.report import markdown
 from bench.stats import median
+from scripts.ports import free_port
+from scripts.processes import Process
 
 VARIANTS = ("off", "metrics", "metrics+tracing")
 
@@ -36,7 +39,7 @@ class Variant:
     """One gateway of the comparison."""
 
     name: str
-    process: ManagedProcess
+    process: Process
     metrics_url: str | None
 
 
@@ -155,17 +158,17 @@ def _row(name: str, samples: dict[str, list[Sample]]) -> dict[str, Any]:
 
 def markdown_metrics_cost(rows: list[dict[str, Any]]) -> str:
     """The comparison as a Markdown table."""
-    lines = [
-        "| operation | gateway CPU ms/request: off | metrics | metrics+tracing "
-        "| Δ metrics | Δ metrics+tracing | req/s off / metrics / +tracing |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    header = ["operation", "gateway CPU ms/request: off", "metrics", "metrics+tracing"]
+    header += ["Δ metrics", "Δ metrics+tracing", "req/s off / metrics / +tracing"]
+    cells = []
     for row in rows:
         cpu, delta, rps = row["gateway_cpu_ms_per_request"], row["delta_pct"], row["rps"]
-        lines.append(
-            f"| `{row['operation']}` | {cpu['off']:.2f} | {cpu['metrics']:.2f} "
-            f"| {cpu['metrics+tracing']:.2f} | {delta['metrics']:+.1f} % "
-            f"| {delta['metrics+tracing']:+.1f} % "
-            f"| {rps['off']:.0f} / {rps['metrics']:.0f} / {rps['metrics+tracing']:.0f} |"
+        cells.append(
+            [
+                f"`{row['operation']}`",
+                *(f"{cpu[variant]:.2f}" for variant in VARIANTS),
+                *(f"{delta[variant]:+.1f} %" for variant in VARIANTS[1:]),
+                " / ".join(f"{rps[variant]:.0f}" for variant in VARIANTS),
+            ]
         )
-    return "\n".join(lines)
+    return markdown(header, cells, figures_from=1)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench.procs import REPO_ROOT
+from scripts.processes import REPO_ROOT
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 RUN_DOC = "Load a dataset, drive every operation and its floor with wrk, report."

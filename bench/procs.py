@@ -1,13 +1,13 @@
-"""Start the three processes the way `make run` does, on free loopback ports, and stop them."""
+"""Start the three processes the way `make run` does, on free loopback ports, and stop them.
+
+The starting, readiness and stopping are the process harness's (`scripts/processes.py`); this
+module adds the bench's environment, the log files and each process's CPU reading.
+"""
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,21 +16,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from bench.stats import BenchError, process_cpu_seconds
+from scripts.ports import free_port
+from scripts.processes import Probe, Process, ProcessError, health_ready, without_settings
+from scripts.processes import wait_ready as wait_until_ready
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 15.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,63 +39,44 @@ class SystemConfig:
         return f"sqlite:///{self.workdir / f'{name}.db'}"
 
 
-@dataclass(slots=True)
-class ManagedProcess:
-    """One of our processes, started by the bench, with its port and log file."""
+def cpu_seconds(process: Process) -> float:
+    """CPU seconds a process has used so far; fails if it died."""
+    if not process.running:
+        code = process.popen.returncode if process.popen else None
+        raise BenchError(f"{process.name} exited with {code}: {process.log_tail(20)}")
+    return process_cpu_seconds(process.pid)
 
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
 
-    @property
-    def url(self) -> str:
-        """Its base URL on loopback."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        """Its process id, for `/proc/<pid>/stat`."""
-        return self.process.pid
-
-    def cpu_seconds(self) -> float:
-        """CPU seconds it has used so far; fails if it died."""
-        if self.process.poll() is not None:
-            raise BenchError(
-                f"{self.name} exited with {self.process.returncode}: {self.log_tail()}"
-            )
-        return process_cpu_seconds(self.pid)
-
-    def log_tail(self, lines: int = 20) -> str:
-        """The end of its log, for error messages."""
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
+def wait_ready(processes: list[Process], probe: Probe = health_ready) -> None:
+    """The harness's readiness wait, failing as the bench does (a `BenchError`)."""
+    try:
+        wait_until_ready(processes, READY_TIMEOUT_S, probe=probe)
+    except ProcessError as error:
+        raise BenchError(str(error)) from error
 
 
 @dataclass(frozen=True, slots=True)
 class System:
     """The gateway and both services, running."""
 
-    gateway: ManagedProcess
-    calendar: ManagedProcess
-    diary: ManagedProcess
+    gateway: Process
+    calendar: Process
+    diary: Process
 
     @property
-    def services(self) -> dict[str, ManagedProcess]:
+    def services(self) -> dict[str, Process]:
         """The two services by name."""
         return {"calendar": self.calendar, "diary": self.diary}
 
     @property
-    def all(self) -> dict[str, ManagedProcess]:
+    def all(self) -> dict[str, Process]:
         """All three processes by name, the gateway first."""
         return {"gateway": self.gateway, **self.services}
 
 
 def _common_env(config: SystemConfig, log_level: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_", "GATEWAY_"))}
+    # As before the harness: the shell's CALENDAR_* / DIARY_* tuning still reaches the services.
+    env = without_settings(prefixes=("FC_", "GATEWAY_"))
     env.update(
         {
             "FC_ENVIRONMENT": config.environment,
@@ -121,43 +94,10 @@ def _common_env(config: SystemConfig, log_level: str) -> dict[str, str]:
     return env
 
 
-def _start(
-    name: str, module: str, env: dict[str, str], port: int, log_path: Path
-) -> ManagedProcess:
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    return ManagedProcess(name=name, port=port, process=process, log_path=log_path)
-
-
-def _wait_ready(proc: ManagedProcess, deadline: float) -> None:
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if proc.process.poll() is not None:
-                raise BenchError(f"{proc.name} exited while starting:\n{proc.log_tail()}")
-            try:
-                if client.get(f"{proc.url}/health/ready").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-    raise BenchError(f"{proc.name} not ready in {READY_TIMEOUT_S:.0f} s:\n{proc.log_tail()}")
-
-
-def _stop(proc: ManagedProcess) -> None:
-    if proc.process.poll() is None:
-        proc.process.send_signal(signal.SIGTERM)
-        try:
-            proc.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.process.kill()
-            proc.process.wait()
+def _start(name: str, module: str, env: dict[str, str], port: int, log_path: Path) -> Process:
+    process = Process(name, module, port, log_path)
+    process.start(env)
+    return process
 
 
 @contextmanager
@@ -170,7 +110,7 @@ def running_system(
     logs.mkdir(parents=True, exist_ok=True)
     stamp = f"{log_level.lower()}-{time.monotonic_ns()}"
     with ExitStack() as stack:
-        started: dict[str, ManagedProcess] = {}
+        started: dict[str, Process] = {}
         for name, module in (("calendar", "calendar_svc"), ("diary", "diary_svc")):
             port = free_port()
             prefix = name.upper()
@@ -180,11 +120,9 @@ def running_system(
                 f"{prefix}_DATABASE_URL": config.database_url(name),
             }
             proc = _start(name, module, service_env, port, logs / f"{name}-{stamp}.log")
-            stack.callback(_stop, proc)
+            stack.callback(proc.stop, STOP_TIMEOUT_S)
             started[name] = proc
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        for proc in started.values():
-            _wait_ready(proc, deadline)
+        wait_ready(list(started.values()))
         gateway = stack.enter_context(
             gateway_process(
                 config,
@@ -202,12 +140,12 @@ def running_system(
 def gateway_process(
     config: SystemConfig,
     *,
-    calendar: ManagedProcess,
-    diary: ManagedProcess,
+    calendar: Process,
+    diary: Process,
     log_level: str,
     name: str,
     env: dict[str, str],
-) -> Iterator[ManagedProcess]:
+) -> Iterator[Process]:
     """A gateway in front of these services, with `env` on top of the usual settings."""
     port = free_port()
     gateway_env = {
@@ -222,10 +160,10 @@ def gateway_process(
     log_path = config.workdir / "logs" / f"{name}-{log_level.lower()}-{time.monotonic_ns()}.log"
     gateway = _start(name, "graph_gateway", gateway_env, port, log_path)
     try:
-        _wait_ready(gateway, time.monotonic() + READY_TIMEOUT_S)
+        wait_ready([gateway])
         yield gateway
     finally:
-        _stop(gateway)
+        gateway.stop(STOP_TIMEOUT_S)
 
 
 @contextmanager

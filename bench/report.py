@@ -156,19 +156,24 @@ def targets(results: list[OperationResult]) -> dict[str, Any]:
     }
 
 
+def markdown(header: list[str], rows: list[list[str]], *, figures_from: int | None = None) -> str:
+    """A Markdown table; the columns from `figures_from` on (figures) are right-aligned."""
+    first = len(header) if figures_from is None else figures_from
+    rule = "|" + "|".join(["---"] * first + ["---:"] * (len(header) - first)) + "|"
+    lines = ["| " + " | ".join(cells) + " |" for cells in [header, *rows]]
+    return "\n".join([lines[0], rule, *lines[1:]])
+
+
 def _f(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
 def markdown_table(results: list[OperationResult]) -> str:
     """The per-operation table (medians) as Markdown, for the console and the README."""
-    header = (
-        "| operation | req/s | p50 ms | p99 ms | upstream | CPU ms: gateway | calendar | diary "
-        "| gateway/services | floor req/s | floor CPU ms | req/s vs floor |"
-    )
-    lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
-    for r in results:
-        cells = [
+    header = "operation,req/s,p50 ms,p99 ms,upstream,CPU ms: gateway,calendar,diary"
+    header += ",gateway/services,floor req/s,floor CPU ms,req/s vs floor"
+    rows = [
+        [
             r.name,
             _f(r.gateway.rps, 0),
             _f(r.gateway.p50_ms),
@@ -181,19 +186,21 @@ def markdown_table(results: list[OperationResult]) -> str:
             _f(r.floor_cpu_ms),
             _f(r.gateway.rps / r.floor_rps) + "×",
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        for r in results
+    ]
+    return markdown(header.split(","), rows)
 
 
 def markdown_scaling(rows: list[dict[str, Any]]) -> str:
     """The CPU-per-event table of the `events(first: N)` runs."""
-    lines = [
-        "| N | gateway CPU ms/request | gateway CPU µs/event | services CPU µs/event |",
-        "|---|---|---|---|",
+    header = ["N", "gateway CPU ms/request", "gateway CPU µs/event", "services CPU µs/event"]
+    cells = [
+        [
+            str(row["n"]),
+            f"{row['gateway_cpu_ms']:.2f}",
+            f"{row['gateway_cpu_us_per_event']:.1f}",
+            f"{row['services_cpu_us_per_event']:.1f}",
+        ]
+        for row in rows
     ]
-    for row in rows:
-        lines.append(
-            f"| {row['n']} | {row['gateway_cpu_ms']:.2f} | {row['gateway_cpu_us_per_event']:.1f} "
-            f"| {row['services_cpu_us_per_event']:.1f} |"
-        )
-    return "\n".join(lines)
+    return markdown(header, cells)

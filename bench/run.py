@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bench.apollo_cost import measure_apollo, node_path
-from bench.dataset import Dataset, DatasetSize, load_dataset, log_in
+from bench.dataset import FULL, TINY, Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
 from bench.measure import Credentials, Plan, measure_operation
@@ -26,12 +26,13 @@ from bench.metrics_cost import measure_metrics_cost
 from bench.operations import Operation, build_operations
 from bench.options import parse_args
 from bench.output import print_report, write_results
-from bench.procs import REPO_ROOT, System, SystemConfig, bench_workdir, running_system
+from bench.procs import System, SystemConfig, bench_workdir, running_system
 from bench.profile import Profile, py_spy_path
 from bench.report import OperationResult, scaling, targets
 from bench.sql_floor import measure_sql_floor
 from bench.stats import BenchError
 from bench.upstream import count_upstream
+from scripts.processes import REPO_ROOT
 
 # The bench sends thousands of requests a second as one user: a per-user limit would refuse
 # nearly all of them, and measuring refusals is not measuring the gateway.
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         node_path()
     if args.profile:
         py_spy_path()
-    size = DatasetSize.tiny() if args.tiny else DatasetSize()
+    size = TINY if args.tiny else FULL
     plan = Plan(
         warmup=LoadShape(args.connections, args.threads, args.warmup),
         shape=LoadShape(args.connections, args.threads, args.duration),

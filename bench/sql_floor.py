@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 
 from bench.operations import Call, Operation
 from bench.procs import SystemConfig
-from bench.report import OperationResult
+from bench.report import OperationResult, markdown
 from bench.stats import BenchError
 from fc_common.logging import configure_logging
 from fc_common.settings import CommonSettings
@@ -140,6 +140,7 @@ def _logging_restored() -> Iterator[None]:
         root.setLevel(level)
 
 
+@_logging_restored()
 def measure_sql_floor(
     config: SystemConfig,
     operations: list[Operation],
@@ -149,18 +150,6 @@ def measure_sql_floor(
     seconds: float,
 ) -> list[dict[str, Any]]:
     """Per read operation and floor call: its statements, the SQL floor, the service ÷ floor."""
-    with _logging_restored():
-        return _measure(config, operations, results, user_id=user_id, seconds=seconds)
-
-
-def _measure(
-    config: SystemConfig,
-    operations: list[Operation],
-    results: list[OperationResult],
-    *,
-    user_id: int,
-    seconds: float,
-) -> list[dict[str, Any]]:
     measured = {r.name: r for r in results}
     rows = []
     for operation in operations:
@@ -195,15 +184,18 @@ def _measure(
 
 def markdown_sql_floor(rows: list[dict[str, Any]]) -> str:
     """The comparison as a Markdown table."""
-    lines = [
-        "| operation | service call | statements | rows | SQL floor CPU ms "
-        "| service CPU ms/call | service ÷ SQL floor |",
-        "|---|---|---:|---:|---:|---:|---:|",
+    header = ["operation", "service call", "statements", "rows", "SQL floor CPU ms"]
+    header += ["service CPU ms/call", "service ÷ SQL floor"]
+    cells = [
+        [
+            f"`{row['operation']}`",
+            f"{row['service']} `{row['route']}`",
+            str(row["statements"]),
+            str(row["rows"]),
+            f"{row['sql_floor_cpu_ms']:.3f}",
+            f"{row['service_cpu_ms_per_call']:.2f}",
+            f"{row['service_over_sql_floor']:.1f}×",
+        ]
+        for row in rows
     ]
-    for row in rows:
-        lines.append(
-            f"| `{row['operation']}` | {row['service']} `{row['route']}` | {row['statements']} "
-            f"| {row['rows']} | {row['sql_floor_cpu_ms']:.3f} "
-            f"| {row['service_cpu_ms_per_call']:.2f} | {row['service_over_sql_floor']:.1f}× |"
-        )
-    return "\n".join(lines)
+    return markdown(header, cells, figures_from=2)

@@ -11,7 +11,6 @@ import json
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,14 +18,15 @@ import httpx
 from bench.operations import Operation, route_of
 from bench.procs import System
 from bench.stats import BenchError
+from scripts.processes import Process
 
 SETTLE_TIMEOUT_S = 5.0
 
 
-def request_lines(log_path: Path, request_id: str) -> list[dict[str, Any]]:
-    """The access-log lines (`"event": "request"`) of one request id in a JSON-lines log."""
+def request_lines(process: Process, request_id: str) -> list[dict[str, Any]]:
+    """The access-log lines (`"event": "request"`) of one request id in a process's JSON log."""
     lines = []
-    for raw in log_path.read_text(errors="replace").splitlines():
+    for raw in process.log_text().splitlines():
         if request_id not in raw:
             continue
         try:
@@ -43,14 +43,14 @@ def upstream_calls(system: System, request_id: str) -> Counter[tuple[str, str]]:
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     # The gateway logs its own line after its response is sent, so once it is there every
     # upstream call has been answered; the services log theirs just after answering.
-    while not request_lines(system.gateway.log_path, request_id):
+    while not request_lines(system.gateway, request_id):
         if time.monotonic() > deadline:
             raise BenchError(f"the gateway never logged request {request_id}")
         time.sleep(0.02)
     time.sleep(0.2)
     calls: Counter[tuple[str, str]] = Counter()
     for name, proc in system.services.items():
-        for line in request_lines(proc.log_path, request_id):
+        for line in request_lines(proc, request_id):
             calls[(name, route_of(str(line["method"]), str(line["path"])))] += 1
     return calls
 

@@ -6,9 +6,10 @@ Pure data, computed from the month's first day, so a second seed can tell what i
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -36,6 +37,23 @@ class DemoEvent:
     location: str | None = None
     all_day: bool = False
 
+    @property
+    def key(self) -> tuple[str, datetime]:
+        """What tells it apart from the other events: its title and start."""
+        return self.title, self.starts_at
+
+    def as_input(self, tag_ids: Mapping[str, str]) -> dict[str, Any]:
+        """The `createEvent` input that makes it, with the tags' ids."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "location": self.location,
+            "startsAt": self.starts_at.isoformat(),
+            "endsAt": self.ends_at.isoformat(),
+            "allDay": self.all_day,
+            "tagIds": [tag_ids[key] for key in self.tags],
+        }
+
 
 @dataclass(frozen=True)
 class DemoEntry:
@@ -48,6 +66,22 @@ class DemoEntry:
     weather: str
     tags: tuple[str, ...]
 
+    @property
+    def key(self) -> tuple[date, str]:
+        """What tells it apart from the other entries: its date and title."""
+        return self.day, self.title
+
+    def as_input(self, tag_ids: Mapping[str, str]) -> dict[str, Any]:
+        """The `createDiaryEntry` input that makes it, with the tags' ids."""
+        return {
+            "date": self.day.isoformat(),
+            "title": self.title,
+            "content": self.content,
+            "mood": self.mood,
+            "weather": self.weather,
+            "tagIds": [tag_ids[key] for key in self.tags],
+        }
+
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     """That day's local Seoul time."""
@@ -56,74 +90,40 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def demo_events(first: date) -> Iterator[DemoEvent]:
     """The month's events: weekly routines, a trip and a few one-offs."""
+    # The weekly routines: weekday, title, start and end (hour, minute), tags, description,
+    # location.
+    weekly = (
+        (calendar.MONDAY, "주간 팀 회의 · Weekly team sync", (10, 0), (11, 0), ("work",),
+         "이번 주 우선순위 정리. Agree on this week's priorities.", "본사 3층 회의실 (HQ, room 3)"),
+        (calendar.WEDNESDAY, "요가 Yoga", (19, 30), (20, 30), ("exercise",), None, None),
+        (calendar.SUNDAY, "가족 저녁 식사 · Family dinner", (18, 0), (20, 0), ("family",),
+         None, "부모님 댁 (parents' place)"),
+    )  # fmt: skip
+    tags: tuple[str, ...]  # none, one or two in either table
     days = calendar.monthrange(first.year, first.month)[1]
     for day in (first + timedelta(days=n) for n in range(days)):
-        if day.weekday() == calendar.MONDAY:
-            yield DemoEvent(
-                "주간 팀 회의 · Weekly team sync",
-                at(day, 10),
-                at(day, 11),
-                ("work",),
-                "이번 주 우선순위 정리. Agree on this week's priorities.",
-                "본사 3층 회의실 (HQ, room 3)",
-            )
-        if day.weekday() == calendar.WEDNESDAY:
-            yield DemoEvent("요가 Yoga", at(day, 19, 30), at(day, 20, 30), ("exercise",))
-        if day.weekday() == calendar.SUNDAY:
-            yield DemoEvent(
-                "가족 저녁 식사 · Family dinner",
-                at(day, 18),
-                at(day, 20),
-                ("family",),
-                location="부모님 댁 (parents' place)",
-            )
-    yield DemoEvent(
-        "치과 검진 Dentist check-up",
-        at(first.replace(day=3), 9),
-        at(first.replace(day=3), 10),
-        (),
-    )
-    yield DemoEvent(
-        "분기 보고서 마감 · Quarterly report due",
-        at(first.replace(day=12), 0),
-        at(first.replace(day=13), 0),
-        ("work",),
-        "Finance wants the numbers by end of day. 숫자 확인!",
-        all_day=True,
-    )
-    # 07:30 in Seoul is the previous evening in UTC: `days(timeZone: "Asia/Seoul")` shows it on
-    # the 20th, `days(timeZone: "UTC")` on the 19th.
-    yield DemoEvent(
-        "제주행 첫 비행기 · Early flight to Jeju",
-        at(first.replace(day=20), 7, 30),
-        at(first.replace(day=20), 8, 40),
-        ("travel",),
-        location="김포공항 (GMP)",
-    )
-    yield DemoEvent(
-        "제주 여행 Jeju trip",
-        at(first.replace(day=20), 0),
-        at(first.replace(day=23), 0),
-        ("travel", "family"),
-        "한라산, 오름, 흑돼지 🐷",
-        "제주도 Jeju",
-        all_day=True,
-    )
-    yield DemoEvent(
-        "한국어 스터디 · Korean study group",
-        at(first.replace(day=25), 20),
-        at(first.replace(day=25), 21, 30),
-        ("study",),
-        "Chapter 7: 존댓말 (honorifics)",
-        "Online",
-    )
-    yield DemoEvent(
-        "늦은 밤 영화 · Late-night movie",
-        at(first.replace(day=27), 23),
-        at(first.replace(day=28), 1),
-        ("family",),
-        location="CGV 용산",
-    )
+        for weekday, title, start, end, tags, description, location in weekly:
+            if day.weekday() == weekday:
+                yield DemoEvent(title, at(day, *start), at(day, *end), tags, description, location)
+    # The one-offs: title, start and end (day of the month, hour, minute), tags, description,
+    # location, all day. 07:30 in Seoul is the previous evening in UTC: `days(timeZone:
+    # "Asia/Seoul")` shows the Jeju flight on the 20th, `days(timeZone: "UTC")` on the 19th.
+    one_offs = (
+        ("치과 검진 Dentist check-up", (3, 9, 0), (3, 10, 0), (), None, None, False),
+        ("분기 보고서 마감 · Quarterly report due", (12, 0, 0), (13, 0, 0), ("work",),
+         "Finance wants the numbers by end of day. 숫자 확인!", None, True),
+        ("제주행 첫 비행기 · Early flight to Jeju", (20, 7, 30), (20, 8, 40), ("travel",),
+         None, "김포공항 (GMP)", False),
+        ("제주 여행 Jeju trip", (20, 0, 0), (23, 0, 0), ("travel", "family"),
+         "한라산, 오름, 흑돼지 🐷", "제주도 Jeju", True),
+        ("한국어 스터디 · Korean study group", (25, 20, 0), (25, 21, 30), ("study",),
+         "Chapter 7: 존댓말 (honorifics)", "Online", False),
+        ("늦은 밤 영화 · Late-night movie", (27, 23, 0), (28, 1, 0), ("family",),
+         None, "CGV 용산", False),
+    )  # fmt: skip
+    for title, (d1, h1, m1), (d2, h2, m2), tags, description, location, all_day in one_offs:
+        starts_at, ends_at = at(first.replace(day=d1), h1, m1), at(first.replace(day=d2), h2, m2)
+        yield DemoEvent(title, starts_at, ends_at, tags, description, location, all_day)
 
 
 def demo_entries(first: date) -> Iterator[DemoEntry]:

@@ -1,4 +1,4 @@
-"""Is a TCP port free to listen on, and if not, which process holds it (from Linux's `/proc`)."""
+"""Is a TCP port free to listen on, which process holds it (from Linux's `/proc`), a free one."""
 
 from __future__ import annotations
 
@@ -44,18 +44,8 @@ def port_holder(port: int) -> str:
         return "an unknown process (nothing listens, yet the port cannot be bound)"
     targets = {f"socket:[{inode}]" for inode in inodes}
     for process in PROC.iterdir():
-        if not process.name.isdigit():
-            continue
-        try:
-            fds = list((process / "fd").iterdir())
-        except OSError:
-            continue  # gone, or another user's
-        for fd in fds:
-            try:
-                if str(fd.readlink()) in targets:
-                    return f"pid {process.name} ({_command(process)})"
-            except OSError:
-                continue
+        if process.name.isdigit() and _holds(process, targets):
+            return f"pid {process.name} ({_command(process)})"
     return "a process of another user (its pid is not visible)"
 
 
@@ -69,16 +59,27 @@ def _command(process: Path) -> str:
     return command if len(command) <= 120 else command[:117] + "..."
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on `host` that nothing listens on right now (the kernel's pick)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def listens_on(pid: int, port: int) -> bool:
     """Whether process `pid` holds a socket listening on `port`."""
-    targets = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    return _holds(PROC / str(pid), {f"socket:[{inode}]" for inode in _listening_inodes(port)})
+
+
+def _holds(process: Path, sockets: set[str]) -> bool:
+    """Whether the process (its /proc folder) has one of `sockets` open."""
     try:
-        fds = list((PROC / str(pid) / "fd").iterdir())
+        fds = list((process / "fd").iterdir())
     except OSError:
-        return False
+        return False  # gone, or another user's
     for fd in fds:
         try:
-            if str(fd.readlink()) in targets:
+            if str(fd.readlink()) in sockets:
                 return True
         except OSError:
             continue

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
 import sys
-import time
 
 import httpx
 
@@ -28,11 +26,11 @@ from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
 from scripts.migrate import migrate_all
 from scripts.ports import port_holder, port_is_free
+from scripts.processes import PROCESSES, Process, die_with_parent, wait_ready
 from scripts.seed import SeedError, seed
-from scripts.supervise import Child, die_with_parent, say, spawn, stop, supervise, use_colour
+from scripts.supervise import child, say, spawn, stop, supervise, use_colour
 
 READY_TIMEOUT_S = 90.0
-PROCESSES = (("calendar", "calendar_svc"), ("diary", "diary_svc"), ("gateway", "graph_gateway"))
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -41,7 +39,7 @@ def _reachable(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
 
 
-def taken_ports(children: list[Child], settings: tuple[CommonSettings, ...]) -> list[str]:
+def taken_ports(children: list[Process], settings: tuple[CommonSettings, ...]) -> list[str]:
     """A line for each child whose port is taken, naming the process that holds it."""
     return [
         f"port {child.port} ({child.name}) is taken by {port_holder(child.port)}; stop it or set "
@@ -51,28 +49,7 @@ def taken_ports(children: list[Child], settings: tuple[CommonSettings, ...]) -> 
     ]
 
 
-async def wait_ready(children: list[Child], stopping: asyncio.Event) -> None:
-    """Wait until every child answers 200 on `/health/ready`; fail if one exits first."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    async with httpx.AsyncClient(timeout=2.0) as client:
-        for child in children:
-            while True:
-                assert child.process is not None
-                if child.process.returncode is not None:
-                    raise RuntimeError(f"{child.module} exited with {child.process.returncode}")
-                if stopping.is_set():
-                    raise RuntimeError("stopped before everything was ready")
-                with contextlib.suppress(httpx.TransportError):
-                    ready = (await client.get(f"{child.url}/health/ready")).status_code == 200
-                    # Ready, and answered by the process this run started (still alive).
-                    if ready and child.running:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{child.module} was not ready in {READY_TIMEOUT_S:.0f}s")
-                await asyncio.sleep(0.1)
-
-
-def child_env(calendar: Child, diary: Child) -> dict[str, str]:
+def child_env(calendar: Process, diary: Process) -> dict[str, str]:
     """This environment, with the gateway pointed at the services unless told otherwise."""
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -81,7 +58,7 @@ def child_env(calendar: Child, diary: Child) -> dict[str, str]:
     return env
 
 
-def banner(gateway: Child, token: str | None, *, colour: bool) -> None:
+def banner(gateway: Process, token: str | None, *, colour: bool) -> None:
     """Say where GraphiQL is and how to log in."""
     lines = [
         "",
@@ -105,7 +82,7 @@ async def run(*, seed_demo: bool) -> int:
         load_settings(GatewaySettings, service="graph_gateway"),
     )
     calendar, diary, gateway = children = [
-        Child(name, module, s.port, _reachable(s.host))
+        child(name, module, _reachable(s.host), s.port, colour=colour)
         for (name, module), s in zip(PROCESSES, settings, strict=True)
     ]
 
@@ -128,9 +105,9 @@ async def run(*, seed_demo: bool) -> int:
     env = child_env(calendar, diary)
     code = 0
     try:
-        for child in children:
-            await spawn(child, env, colour=colour)
-        await wait_ready(children, stopping)
+        for process in children:
+            spawn(process, env, colour=colour)
+        await asyncio.to_thread(wait_ready, children, READY_TIMEOUT_S, give_up=stopping.is_set)
         token = None
         if seed_demo:
             report = await asyncio.to_thread(seed, f"{gateway.url}/graphql")

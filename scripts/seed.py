@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +20,16 @@ import httpx
 from fc_common.settings import load_settings
 from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
-from scripts.demo_data import README_MONTH, SEOUL, TAGS, at, demo_entries, demo_events
+from scripts.demo_data import (
+    README_MONTH,
+    SEOUL,
+    TAGS,
+    DemoEntry,
+    DemoEvent,
+    at,
+    demo_entries,
+    demo_events,
+)
 
 DEMO_NAME = "데모 Demo"
 PAGE = 100
@@ -127,57 +136,53 @@ CREATE_EVENT = "mutation($i: CreateEventInput!) { createEvent(input: $i) { id } 
 CREATE_ENTRY = "mutation($i: CreateDiaryEntryInput!) { createDiaryEntry(input: $i) { id } }"
 
 
+@dataclass(frozen=True)
+class Listing:
+    """How the seed lists one kind of demo item, keys what it finds, and creates one."""
+
+    query: str
+    field: str
+    create: str
+    node_key: Callable[[dict[str, Any]], tuple[object, object]]
+
+
+EVENT_LISTING = Listing(
+    EVENTS, "events", CREATE_EVENT, lambda n: (n["title"], datetime.fromisoformat(n["startsAt"]))
+)
+ENTRY_LISTING = Listing(
+    ENTRIES, "diaryEntries", CREATE_ENTRY, lambda n: (date.fromisoformat(n["date"]), n["title"])
+)
+
+
+def _create_missing(
+    client: GraphQL,
+    listing: Listing,
+    window: dict[str, Any],
+    wanted: Iterable[DemoEvent | DemoEntry],
+    tag_ids: Mapping[str, str],
+) -> int:
+    """Create each wanted item whose key is not listed in `window` yet; how many were created."""
+    have = {listing.node_key(n) for n in _pages(client, listing.query, listing.field, window)}
+    missing = [item for item in wanted if item.key not in have]
+    for item in missing:
+        client.run(listing.create, {"i": item.as_input(tag_ids)})
+    return len(missing)
+
+
 def ensure_events(client: GraphQL, first: date, tag_ids: Mapping[str, str]) -> int:
     """Create the month's demo events that are not there yet (same title and start)."""
     window = {
         "from": at(first - timedelta(days=1), 0).isoformat(),
         "to": at(first + timedelta(days=33), 0).isoformat(),
     }
-    have = {
-        (node["title"], datetime.fromisoformat(node["startsAt"]))
-        for node in _pages(client, EVENTS, "events", window)
-    }
-    created = 0
-    for event in demo_events(first):
-        if (event.title, event.starts_at) in have:
-            continue
-        data = {
-            "title": event.title,
-            "description": event.description,
-            "location": event.location,
-            "startsAt": event.starts_at.isoformat(),
-            "endsAt": event.ends_at.isoformat(),
-            "allDay": event.all_day,
-            "tagIds": [tag_ids[key] for key in event.tags],
-        }
-        client.run(CREATE_EVENT, {"i": data})
-        created += 1
-    return created
+    return _create_missing(client, EVENT_LISTING, window, demo_events(first), tag_ids)
 
 
 def ensure_entries(client: GraphQL, first: date, tag_ids: Mapping[str, str]) -> int:
     """Create the month's demo diary entries that are not there yet (same date and title)."""
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     window = {"from": first.isoformat(), "to": last.isoformat()}
-    have = {
-        (date.fromisoformat(node["date"]), node["title"])
-        for node in _pages(client, ENTRIES, "diaryEntries", window)
-    }
-    created = 0
-    for entry in demo_entries(first):
-        if (entry.day, entry.title) in have:
-            continue
-        data = {
-            "date": entry.day.isoformat(),
-            "title": entry.title,
-            "content": entry.content,
-            "mood": entry.mood,
-            "weather": entry.weather,
-            "tagIds": [tag_ids[key] for key in entry.tags],
-        }
-        client.run(CREATE_ENTRY, {"i": data})
-        created += 1
-    return created
+    return _create_missing(client, ENTRY_LISTING, window, demo_entries(first), tag_ids)
 
 
 def seed(graphql_url: str, *, month: date | None = None, timeout: float = 30.0) -> SeedReport:

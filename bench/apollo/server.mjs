@@ -158,6 +158,19 @@ class ServiceAPI extends RESTDataSource {
   read(path, body) {
     return this.post(path, { body });
   }
+
+  // One POST of every {start, end} range asked for in a tick; one result list per range.
+  rangeLoader(path) {
+    return new DataLoader(
+      async (ranges) => (await this.read(path, { ranges: [...ranges] })).results,
+      { cacheKeyFn: (range) => `${range.start}/${range.end}` },
+    );
+  }
+
+  // The first `first` items of a list route, unfiltered (`filters`: its own filters, all null).
+  firstPage(path, filters, first) {
+    return this.read(path, { from: null, to: null, ...filters, first, after: null });
+  }
 }
 
 class CalendarAPI extends ServiceAPI {
@@ -169,15 +182,11 @@ class CalendarAPI extends ServiceAPI {
     this.tags = new DataLoader(
       async (ids) => (await this.read("/tags/batch", { ids: [...ids] })).items,
     );
-    this.overlapping = new DataLoader(
-      async (ranges) => (await this.read("/events/overlapping", { ranges: [...ranges] })).results,
-      { cacheKeyFn: (range) => `${range.start}/${range.end}` },
-    );
+    this.overlapping = this.rangeLoader("/events/overlapping");
   }
 
   searchEvents(first) {
-    const body = { from: null, to: null, tag_id: null, search: null, first, after: null };
-    return this.read("/events/search", body);
+    return this.firstPage("/events/search", { tag_id: null, search: null }, first);
   }
 
   createEvent(body) {
@@ -189,15 +198,11 @@ class CalendarAPI extends ServiceAPI {
 class DiaryAPI extends ServiceAPI {
   constructor(userId) {
     super(config.diaryUrl, userId);
-    this.inDates = new DataLoader(
-      async (ranges) => (await this.read("/entries/by-date-range", { ranges: [...ranges] })).results,
-      { cacheKeyFn: (range) => `${range.start}/${range.end}` },
-    );
+    this.inDates = this.rangeLoader("/entries/by-date-range");
   }
 
   searchEntries(first) {
-    const body = { from: null, to: null, mood: null, tag_id: null, first, after: null };
-    return this.read("/entries/search", body);
+    return this.firstPage("/entries/search", { mood: null, tag_id: null }, first);
   }
 }
 

@@ -17,8 +17,8 @@ from backup.locations import BackupSettings, Locations
 from backup.manifest import Manifest, sha256_of
 from backup.restore import RestoreRefusedError, restore, verify
 from fc_common.db import Database, create_db_engine
+from scripts.ports import free_port
 from tests.conftest import DatabaseUrlFactory
-from tests.e2e.live import free_port
 from tests.graph_gateway.conftest import Gateway
 from tests.graph_gateway.factories import make_entry, make_event, make_tag
 from tests.graph_gateway.test_images import new_entry, upload

@@ -12,9 +12,9 @@ import pytest
 from bench.apollo_cost import PACKAGES, check_same_answers
 from bench.local_server import serving
 from bench.operations import Operation
-from bench.procs import REPO_ROOT
 from bench.run import main
 from bench.stats import BenchError
+from scripts.processes import REPO_ROOT
 from tests.support.tools import require
 
 OPERATIONS = ("event(id)", "diaryEntries(first: 50)", "createEvent")

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from calendar_svc.app import create_app
 from calendar_svc.settings import CalendarSettings
-from tests.e2e.live import LiveProcess
+from scripts.processes import Process
 from tests.support.service_app import (
     OWNER_A,
     TOKEN,
@@ -87,7 +87,7 @@ async def bare_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-def running_calendar(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
+def running_calendar(database_url: str, workdir: Path) -> AbstractContextManager[Process]:
     """A real `python -m calendar_svc` on loopback, on the given database, for a `with` block."""
     return running_process(
         "calendar_svc", env_prefix="CALENDAR_", database_url=database_url, workdir=workdir

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.e2e.live import REPO_ROOT
+from scripts.processes import REPO_ROOT
 
 PROMETHEUS_DIR = REPO_ROOT / "deploy" / "prometheus"
 

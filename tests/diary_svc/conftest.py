@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from diary_svc.app import create_app
 from diary_svc.settings import DiarySettings
-from tests.e2e.live import LiveProcess
+from scripts.processes import Process
 from tests.support.service_app import (
     OWNER_A,
     TOKEN,
@@ -79,7 +79,7 @@ async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -
     return total
 
 
-def running_diary(database_url: str, workdir: Path) -> AbstractContextManager[LiveProcess]:
+def running_diary(database_url: str, workdir: Path) -> AbstractContextManager[Process]:
     """A real `python -m diary_svc` on loopback, on the given database, for a `with` block."""
     return running_process(
         "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=workdir

@@ -10,30 +10,19 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import uuid
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_ADMIN_URL, TEST_DB
-from tests.e2e.live import (
-    REPO_ROOT,
-    GraphQLClient,
-    LiveStack,
-    LiveUser,
-    graphql_client,
-    running_stack,
-    sign_up,
-    sqlite_urls,
-)
+from scripts.processes import PROCESSES, REPO_ROOT
+from tests.support.databases import fresh_databases
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+from tests.support.live_stack import LiveStack, graphql_client, running_stack
 from tests.support.tools import require
 
 STACK_KEY = pytest.StashKey[LiveStack]()
-DATABASES = ("calendar", "diary", "gateway")
 
 
 DatabaseSet = Callable[[str], dict[str, str]]
@@ -42,33 +31,8 @@ DatabaseSet = Callable[[str], dict[str, str]]
 @pytest.fixture(scope="session")
 def make_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseSet]:
     """Make a fresh database per process, by set name; PostgreSQL ones are dropped at the end."""
-    created: list[str] = []
-    admin = None
-    if TEST_DB == "postgresql":
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-
-    def make(label: str) -> dict[str, str]:
-        if admin is None:
-            workdir = tmp_path_factory.mktemp(f"e2e-db-{label}")
-            return sqlite_urls(workdir)
-        urls = {}
-        for name in DATABASES:
-            db_name = f"fc_e2e_{label}_{name}_{uuid.uuid4().hex[:10]}"
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-            created.append(db_name)
-            base = make_url(POSTGRES_ADMIN_URL)
-            urls[name] = base.set(database=db_name).render_as_string(hide_password=False)
-        return urls
-
-    try:
-        yield make
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                for db_name in created:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
-            admin.dispose()
+    with fresh_databases(tmp_path_factory.mktemp("e2e-db"), prefix="fc_e2e") as make:
+        yield lambda label: {name: make(f"{label}_{name}") for name, _module in PROCESSES}
 
 
 @pytest.fixture(scope="session")

@@ -23,10 +23,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from fc_common.backup_state import last_backup_finished_at
+from scripts.processes import REPO_ROOT
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.images.uploads import upload
-from tests.e2e.live import REPO_ROOT, GraphQLClient, LiveStack, LiveUser, running_stack, sign_up
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+from tests.support.live_stack import LiveStack, running_stack
+from tests.support.uploads import upload
 
 WRITERS = 8
 LOG_IN = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }"

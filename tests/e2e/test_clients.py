@@ -10,7 +10,8 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from graphql import GraphQLError
 
 from tests.e2e.conftest import NodeScript
-from tests.e2e.live import LiveStack, LiveUser
+from tests.support.graphql_client import LiveUser
+from tests.support.live_stack import LiveStack
 
 CREATE_EVENT = """
 mutation CreateEvent($input: CreateEventInput!) {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveUser
+from tests.support.graphql_client import GraphQLClient, LiveUser
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser, Page, Route, async_playwright
 
-from tests.e2e.live import LiveStack, LiveUser
+from tests.support.graphql_client import LiveUser
+from tests.support.live_stack import LiveStack
 from tests.support.tools import require
 
 CHROMIUM = Path("/usr/bin/chromium")

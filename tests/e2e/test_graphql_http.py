@@ -15,7 +15,7 @@ from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
 from graph_gateway.graphiql.page import default_query
 from graph_gateway.http import negotiate
 from scripts.export_schema import gateway_sdl
-from tests.e2e.live import LiveStack
+from tests.support.live_stack import LiveStack
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

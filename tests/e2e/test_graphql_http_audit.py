@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import NodeScript
-from tests.e2e.live import LiveStack
+from tests.support.live_stack import LiveStack
 
 
 def test_every_graphql_over_http_audit_is_ok(live_stack: LiveStack, run_node: NodeScript) -> None:

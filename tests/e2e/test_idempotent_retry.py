@@ -8,8 +8,10 @@ from pathlib import Path
 
 import httpx
 
+from scripts.processes import wait_ready
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import GraphQLClient, GraphQLResult, running_stack, sign_up, wait_ready
+from tests.support.graphql_client import GraphQLClient, GraphQLResult, sign_up
+from tests.support.live_stack import running_stack
 
 KEYS = [f"retry-{n}" for n in range(8)]
 CREATE_ENTRY = (

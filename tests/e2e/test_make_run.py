@@ -20,9 +20,11 @@ from pathlib import Path
 import httpx
 
 from scripts.demo_data import SEOUL, TAGS, demo_entries, demo_events
+from scripts.ports import free_port
+from scripts.processes import REPO_ROOT, without_settings
 from scripts.seed import demo_months
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import FAST_PASSWORD_HASHING, REPO_ROOT, SETTINGS_PREFIXES, free_port
+from tests.support.live_stack import FAST_PASSWORD_HASHING
 
 START_TIMEOUT_S = 150.0
 STOP_TIMEOUT_S = 10.0
@@ -101,7 +103,7 @@ def run_all(env: dict[str, str], *, until_banner: bool = True) -> Iterator[RunAl
 
 def run_env(tmp_path: Path, databases: dict[str, str], ports: dict[str, int]) -> dict[str, str]:
     """The environment `make run` would see, with free ports and this test's databases."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    env = without_settings()
     env.update({name: str(port) for name, port in ports.items()})
     env.update(
         {

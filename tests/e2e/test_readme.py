@@ -10,7 +10,7 @@ from backup.locations import BackupSettings
 from calendar_svc.settings import CalendarSettings
 from diary_svc.settings import DiarySettings
 from graph_gateway.settings import GatewaySettings
-from tests.e2e.live import REPO_ROOT
+from scripts.processes import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
 

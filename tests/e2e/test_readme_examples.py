@@ -8,8 +8,10 @@ from typing import Any
 
 from graphql import OperationDefinitionNode, parse, print_ast
 
+from scripts.processes import REPO_ROOT
 from scripts.seed import seed
-from tests.e2e.live import REPO_ROOT, GraphQLClient, LiveStack
+from tests.support.graphql_client import GraphQLClient
+from tests.support.live_stack import LiveStack
 
 README = REPO_ROOT / "README.md"
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import httpx
 
+from scripts.processes import wait_ready
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import GraphQLClient, running_stack, sign_up, wait_ready
 from tests.e2e.test_backup_restore import run_backup_cli
+from tests.support.graphql_client import GraphQLClient, sign_up
+from tests.support.live_stack import running_stack
 
 CREATE_TAG = 'mutation { createTag(input: {name: "곧 삭제", color: "#AA0000"}) { id } }'
 CREATE_ENTRY = (

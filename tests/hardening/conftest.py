@@ -12,19 +12,11 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.e2e.live import (
-    GraphQLClient,
-    LiveProcess,
-    LiveStack,
-    LiveUser,
-    graphql_client,
-    running_stack,
-    sign_up,
-    sqlite_urls,
-)
+from scripts.processes import Process
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+from tests.support.live_stack import LiveStack, graphql_client, running_stack, sqlite_urls
 
 # Fast-reacting breakers and timeouts, so a fault test takes seconds, not minutes.
 FAULT_ENV = {
@@ -67,7 +59,7 @@ async def member(client: GraphQLClient, seen_secrets: set[str]) -> LiveUser:
     return user
 
 
-def request_lines(process: LiveProcess, request_id: str) -> list[dict[str, Any]]:
+def request_lines(process: Process, request_id: str) -> list[dict[str, Any]]:
     """The log records of one request id in a process's log."""
     return [r for r in process.log_records() if r.get("request_id") == request_id]
 
@@ -87,21 +79,6 @@ def gateway_request_line(stack: LiveStack, request_id: str, timeout: float = 3.0
 def new_request_id() -> str:
     """A unique, sane X-Request-ID to find one request in the logs."""
     return f"hardening-{uuid.uuid4().hex}"
-
-
-def restart(process: LiveProcess, env: dict[str, str], health_path: str = "/health") -> None:
-    """Start a stopped process again and wait until it answers."""
-    process.start(env)
-    deadline = time.monotonic() + 30
-    with httpx.Client(timeout=1.0) as http:
-        while time.monotonic() < deadline:
-            try:
-                if http.get(f"{process.url}{health_path}").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-    raise AssertionError(f"{process.name} did not come back:\n{process.log_tail()}")
 
 
 def log_files(stack: LiveStack) -> list[Path]:

@@ -15,9 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveProcess, LiveStack, LiveUser, free_port
-from tests.hardening.conftest import gateway_request_line, new_request_id, restart
+from scripts.ports import free_port
+from scripts.processes import Process, ProcessError, answers, wait_ready
+from tests.hardening.conftest import gateway_request_line, new_request_id
 from tests.hardening.slow_proxy import SlowProxy
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack, restart
 
 pytestmark = pytest.mark.e2e
 
@@ -162,26 +165,22 @@ async def test_calendar_down_serves_entries_with_null_tags_and_events_then_recov
     await wait_until(relations_back)
 
 
-def second_gateway(stack: LiveStack, name: str, **env: str) -> LiveProcess:
+def second_gateway(stack: LiveStack, name: str, **env: str) -> Process:
     """Another gateway process on the stack's databases, with some settings changed."""
     port = free_port()
-    process = LiveProcess(name, "graph_gateway", port, stack.workdir / f"{name}.log")
+    process = Process(name, "graph_gateway", port, stack.workdir / f"{name}.log")
     # Its metrics off: the stack's gateway already serves them on the port `stack.env` names.
     process.start({**stack.env, "GATEWAY_PORT": str(port), "GATEWAY_METRICS_PORT": "0", **env})
-    with httpx.Client(timeout=1.0) as http:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if http.get(f"{process.url}/health").status_code == 200:
-                    return process
-            except httpx.TransportError:
-                time.sleep(0.05)
-    process.stop()
-    raise AssertionError(f"{name} did not start:\n{process.log_tail()}")
+    try:
+        wait_ready([process], 30, probe=answers("/health"))
+    except ProcessError:
+        process.stop()
+        raise
+    return process
 
 
 @pytest.fixture(scope="module")
-def slow_lane(hardening_stack: LiveStack) -> Iterator[tuple[SlowProxy, LiveProcess]]:
+def slow_lane(hardening_stack: LiveStack) -> Iterator[tuple[SlowProxy, Process]]:
     """A second gateway whose diary calls cross a slow proxy (its delay is set per test)."""
     with SlowProxy(hardening_stack.diary.url, delay_s=0.0) as proxy:
         gateway = second_gateway(hardening_stack, "gateway-slow-diary", GATEWAY_DIARY_URL=proxy.url)
@@ -192,7 +191,7 @@ def slow_lane(hardening_stack: LiveStack) -> Iterator[tuple[SlowProxy, LiveProce
 
 
 async def test_a_slow_diary_times_out_into_service_unavailable(
-    slow_lane: tuple[SlowProxy, LiveProcess], member: LiveUser, client: GraphQLClient
+    slow_lane: tuple[SlowProxy, Process], member: LiveUser, client: GraphQLClient
 ) -> None:
     await seed(client, member)
     proxy, gateway = slow_lane
@@ -211,7 +210,7 @@ async def test_a_slow_diary_times_out_into_service_unavailable(
 
 
 async def test_sigterm_lets_an_in_flight_request_finish_and_exits_zero(
-    slow_lane: tuple[SlowProxy, LiveProcess], member: LiveUser, client: GraphQLClient
+    slow_lane: tuple[SlowProxy, Process], member: LiveUser, client: GraphQLClient
 ) -> None:
     await seed(client, member)
     proxy, gateway = slow_lane

@@ -16,7 +16,7 @@ import pytest
 import schemathesis
 from schemathesis.core.result import Err, Ok
 
-from tests.e2e.live import LiveStack
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 

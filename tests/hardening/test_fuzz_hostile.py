@@ -22,7 +22,9 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 
-from tests.e2e.live import REPO_ROOT, LiveStack, LiveUser
+from scripts.processes import REPO_ROOT
+from tests.support.graphql_client import LiveUser
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,9 @@ from graphql import GraphQLID, GraphQLInt, GraphQLString
 
 from graph_gateway.argument_bounds import DEFAULT_MAX_CHARS, ID_MAX_CHARS, max_chars
 from graph_gateway.request_body import MAX_JSON_DEPTH
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser
 from tests.hardening.conftest import gateway_request_line, new_request_id
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack
 
 WATERSHED = "application/graphql-response+json"
 SEARCH = "query($s: String) { events(search: $s) { totalCount } }"

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser
 from tests.hardening.conftest import gateway_request_line, new_request_id, request_lines
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack
 
 
 def nested_tags_events(levels: int) -> str:

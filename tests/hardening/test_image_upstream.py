@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.images.uploads import new_user_and_entry, upload
-from tests.e2e.live import LiveStack
-from tests.hardening.conftest import gateway_request_line, new_request_id, restart
+from tests.hardening.conftest import gateway_request_line, new_request_id
 from tests.image_factory import png_bytes
+from tests.support.live_stack import LiveStack, restart
+from tests.support.uploads import new_user_and_entry, upload
 
 
 async def test_an_image_fetch_is_counted_and_answers_503_while_the_diary_is_down(

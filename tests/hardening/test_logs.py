@@ -12,13 +12,14 @@ import secrets
 
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser
 from tests.hardening.conftest import (
     gateway_request_line,
     log_files,
     new_request_id,
     request_lines,
 )
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 

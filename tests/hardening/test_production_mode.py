@@ -13,7 +13,7 @@ import pytest
 
 from fc_common.settings import CommonSettings
 from graph_gateway.settings import GatewaySettings
-from tests.e2e.live import REPO_ROOT
+from scripts.processes import REPO_ROOT
 from tests.hardening.in_process import gateway
 
 

@@ -13,7 +13,8 @@ import httpx
 import jwt
 import pytest
 
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack
 
 UPLOAD = 'mutation($f: Upload!) { addDiaryImage(entryId: "1", file: $f) { id } }'
 

@@ -11,7 +11,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from tests.e2e.live import LiveProcess
+from scripts.processes import Process
 from tests.support.service_process import running_service
 
 TOKEN = "test-internal-token-0123456789abcdef"
@@ -45,7 +45,7 @@ def asgi_client(app: FastAPI, *, host: str, owner_id: int | None = OWNER_A) -> h
 
 def running_process(
     module: str, *, env_prefix: str, database_url: str, workdir: Path
-) -> AbstractContextManager[LiveProcess]:
+) -> AbstractContextManager[Process]:
     """A real `python -m <module>` on loopback, on the given database, for a `with` block."""
     return running_service(
         module, env_prefix=env_prefix, database_url=database_url, workdir=workdir, token=TOKEN

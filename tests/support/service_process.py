@@ -1,18 +1,18 @@
 """Run one service (`python -m <module>`) as a real child process on a free loopback port.
 
-Built on the e2e harness's `LiveProcess`; used by the durability and schemathesis tests, which need
-a real server: an ASGI transport cannot be SIGKILLed midway through a write.
+Built on the process harness (`scripts/processes.py`); used by the durability and schemathesis
+tests, which need a real server: an ASGI transport cannot be SIGKILLed midway through a write.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.e2e.live import LiveProcess, free_port, wait_ready
+from scripts.ports import free_port
+from scripts.processes import Process, wait_ready
 
 
 def service_env(
@@ -41,12 +41,10 @@ def running_service(
     workdir: Path,
     token: str,
     port: int | None = None,
-) -> Iterator[LiveProcess]:
+) -> Iterator[Process]:
     """Start the service, wait until `/health/ready` answers 200, and stop it (SIGTERM) after."""
     port = port or free_port()
-    process = LiveProcess(
-        name=module, module=module, port=port, log_path=workdir / f"{module}-{port}.log"
-    )
+    process = Process(module, module, port, workdir / f"{module}-{port}.log")
     process.start(
         service_env(
             env_prefix=env_prefix,
@@ -63,8 +61,6 @@ def running_service(
         process.stop()
 
 
-def kill_hard(process: LiveProcess) -> None:
+def kill_hard(process: Process) -> None:
     """SIGKILL the process (no shutdown code runs) and reap it."""
-    assert process.popen is not None
-    process.popen.send_signal(signal.SIGKILL)
-    process.popen.wait()
+    process.kill()

@@ -10,9 +10,11 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from tests.e2e.images.uploads import image_root, upload
-from tests.e2e.live import GraphQLClient, LiveProcess, LiveStack, LiveUser, wait_ready
+from scripts.processes import Process
 from tests.image_factory import png_bytes
+from tests.support.graphql_client import GraphQLClient, LiveUser
+from tests.support.live_stack import LiveStack
+from tests.support.uploads import image_root, upload
 
 TAG = 'mutation { createTag(input: {name: "운동 🏃", color: "#16A34A"}) { id } }'
 EVENT = """mutation($t: ID!, $s: DateTime!) {
@@ -99,28 +101,18 @@ def image_files(stack: LiveStack) -> set[str]:
     return {p.name for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-def kill(process: LiveProcess) -> None:
+def kill(process: Process) -> None:
     """SIGKILL a process: no shutdown code runs."""
-    assert process.popen is not None
-    process.popen.kill()
-    process.popen.wait()
-    if process._log is not None:
-        process._log.close()
+    process.kill()
 
 
-def restart(process: LiveProcess, env: dict[str, str]) -> None:
-    """Start a killed process again and wait until it is ready."""
-    process.start(env)
-    wait_ready([process])
-
-
-def stop_quietly(process: LiveProcess) -> None:
+def stop_quietly(process: Process) -> None:
     """Stop a process that may already be dead."""
-    if process.popen is not None and process.popen.poll() is None:
+    if process.running:
         try:
             process.stop()
         except subprocess.SubprocessError:
-            process.popen.kill()
+            process.kill()
 
 
 def export_root(stack: LiveStack) -> Path:

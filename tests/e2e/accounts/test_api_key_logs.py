@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.e2e.live import GraphQLClient, LiveStack, sign_up
+from tests.support.graphql_client import GraphQLClient, sign_up
+from tests.support.live_stack import LiveStack
 
 CREATE = (
     'mutation { createApiKey(input: {name: "로그", scopes: [READ, WRITE]}) { key apiKey { id } } }'
@@ -28,7 +29,6 @@ async def test_the_secret_is_never_logged_or_shown_again(
     bad = await graphql.execute("{ me { id } }", token=key[:-1] + ("A" if key[-1] != "A" else "B"))
     assert bad.error_codes == ["UNAUTHENTICATED"]
     for process in live_stack.processes:
-        text = process.log_path.read_text(encoding="utf-8", errors="replace")
-        assert key[4:] not in text, process.name
+        assert key[4:] not in process.log_text(), process.name
     records = live_stack.gateway.log_records()
     assert any(r.get("api_key_id") == int(key_id) for r in records)

@@ -13,24 +13,18 @@ import httpx
 import pytest
 
 from diary_svc.thumbnails import derived_keys
+from scripts.processes import Process
 from tests.e2e.accounts.owned import (
     give_everything,
     image_files,
     kill,
     owned_row_counts,
     read_everything,
-    restart,
     storage_keys,
 )
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import (
-    GraphQLClient,
-    LiveProcess,
-    LiveStack,
-    LiveUser,
-    running_stack,
-    sign_up,
-)
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+from tests.support.live_stack import LiveStack, restart, running_stack
 
 DELETE = "mutation($p: String!) { deleteAccount(password: $p) }"
 REFRESH = "mutation($r: String!) { refreshToken(refreshToken: $r) { token } }"
@@ -74,7 +68,7 @@ async def _victim(http: httpx.AsyncClient, stack: LiveStack) -> Victim:
 
 
 async def _delete_after_killing(
-    http: httpx.AsyncClient, stack: LiveStack, process: LiveProcess
+    http: httpx.AsyncClient, stack: LiveStack, process: Process
 ) -> tuple[GraphQLClient, Victim]:
     """Make a victim, SIGKILL `process`, delete the account: accepted, the erasure owed."""
     graphql = GraphQLClient(http, stack.graphql_url)

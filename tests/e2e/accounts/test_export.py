@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from tests.e2e.accounts.owned import export_root, give_everything, read_everything
-from tests.e2e.live import GraphQLClient, LiveStack, sign_up
+from tests.support.graphql_client import GraphQLClient, sign_up
+from tests.support.live_stack import LiveStack
 
 EXPORT = "mutation { exportMyData { url expiresAt byteSize } }"
 

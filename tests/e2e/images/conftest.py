@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.e2e.live import LiveStack, running_stack, sqlite_urls
+from tests.support.live_stack import LiveStack, running_stack, sqlite_urls
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,11 @@ import httpx
 import pytest
 from PIL import Image
 
+from scripts.processes import wait_ready
 from tests import image_factory
-from tests.e2e.images.uploads import (
+from tests.support.graphql_client import GraphQLClient
+from tests.support.live_stack import LiveStack, running_stack, sqlite_urls
+from tests.support.uploads import (
     ENTRY_IMAGES,
     LIMIT,
     MB,
@@ -22,7 +25,6 @@ from tests.e2e.images.uploads import (
     new_user_and_entry,
     upload,
 )
-from tests.e2e.live import GraphQLClient, LiveStack, running_stack, sqlite_urls, wait_ready
 
 pytestmark = pytest.mark.e2e
 

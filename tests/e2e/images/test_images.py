@@ -13,7 +13,9 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from graph_gateway.image_urls import ImageUrlSigner
 from graph_gateway.settings import GatewaySettings
 from tests import image_factory
-from tests.e2e.images.uploads import (
+from tests.support.graphql_client import GraphQLClient
+from tests.support.live_stack import LiveStack
+from tests.support.uploads import (
     ADD_IMAGE,
     ENTRY_IMAGES,
     PREFLIGHT,
@@ -24,7 +26,6 @@ from tests.e2e.images.uploads import (
     new_user_and_entry,
     upload,
 )
-from tests.e2e.live import GraphQLClient, LiveStack
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import LiveStack, running_stack
+from tests.support.live_stack import LiveStack, running_stack
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tests.e2e.live import GraphQLClient, GraphQLResult, LiveUser
+from tests.support.graphql_client import GraphQLClient, GraphQLResult, LiveUser
 
 MONTH = """
 query Month($from: Date!, $to: Date!) {

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,12 @@ from typing import Any
 import httpx
 import yaml
 
-from tests.e2e.live import REPO_ROOT, LiveStack, free_port
+from scripts.ports import free_port
+from scripts.processes import REPO_ROOT, Process, answers, wait_ready
+from tests.support.live_stack import LiveStack
 
 PROMETHEUS_DIR = REPO_ROOT / "deploy" / "prometheus"
+PROMETHEUS_READY_S = 30.0
 JOBS = {"gateway": "gateway", "calendar": "calendar", "diary": "diary"}
 
 
@@ -85,36 +87,16 @@ def running_prometheus(config: Path, workdir: Path) -> Iterator[RunningPrometheu
         "prometheus is missing: run `make prometheus` (scripts/install-prometheus.sh)"
     )
     port = free_port()
-    log = (workdir / "prometheus.log").open("wb")
-    process = subprocess.Popen(
-        [
-            executable,
-            f"--config.file={config}",
-            f"--storage.tsdb.path={workdir / 'tsdb'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
+    command = (
+        executable,
+        f"--config.file={config}",
+        f"--storage.tsdb.path={workdir / 'tsdb'}",
+        f"--web.listen-address=127.0.0.1:{port}",
     )
-    prometheus = RunningPrometheus(f"http://127.0.0.1:{port}")
+    process = Process("prometheus", "prometheus", port, workdir / "prometheus.log", command=command)
+    process.start(os.environ)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (workdir / "prometheus.log").read_text()
-            try:
-                if httpx.get(f"{prometheus.url}/-/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "prometheus was not ready in 30 s"
-            time.sleep(0.2)
-        yield prometheus
+        wait_ready([process], PROMETHEUS_READY_S, probe=answers("/-/ready"))
+        yield RunningPrometheus(process.url)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        process.stop()

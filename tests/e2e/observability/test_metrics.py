@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from scripts.status_probe import Samples, parse_metrics, total
-from tests.e2e.live import GraphQLClient, LiveStack, graphql_client, sign_up
 from tests.e2e.observability.month import month_view, seed_month
 from tests.e2e.observability.prometheus import prometheus_config, running_prometheus
+from tests.support.graphql_client import GraphQLClient, sign_up
+from tests.support.live_stack import LiveStack, graphql_client
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.live import REPO_ROOT, LiveStack
+from scripts.processes import REPO_ROOT
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import DatabaseSet
-from tests.e2e.live import LiveStack, graphql_client, running_stack, sign_up
 from tests.e2e.observability.month import month_view, seed_month
 from tests.e2e.observability.otlp import ReceivedSpan, Receiver, otlp_receiver
+from tests.support.graphql_client import sign_up
+from tests.support.live_stack import LiveStack, graphql_client, running_stack
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""What the diary image e2e modules share: the operations, upload and fetch helpers."""
+"""Diary image helpers the live suites share (e2e, hardening): the operations, upload, fetch."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any, BinaryIO
 import httpx
 from PIL import ExifTags, Image, ImageSequence
 
-from tests.e2e.live import GraphQLClient, LiveStack, LiveUser, sign_up
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+from tests.support.live_stack import LiveStack
 
 MB = 1024 * 1024
 LIMIT = 50 * MB
