@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from cluster import lifecycle, nginx, replicas
+from cluster import lifecycle, nginx
 from cluster.replicas import State
 from cluster.topology import ClusterSettings, Topology
+from scripts.processes import pid_alive
 
 
 def _status(topology: Topology) -> int:
@@ -17,7 +18,7 @@ def _status(topology: Topology) -> int:
     if state is None:
         print("no cluster is running here")
         return 1
-    alive = {name: replicas.alive(running.pid) for name, running in state.replicas.items()}
+    alive = {name: pid_alive(running.pid) for name, running in state.replicas.items()}
     nginx_pid = nginx.master_pid(topology)
     report = {
         "url": topology.public_url,

@@ -12,8 +12,9 @@ from psycopg import sql
 
 from cluster import nginx, replicas
 from cluster.environment import database_env, record_settings, shared_secrets
-from cluster.replicas import State
+from cluster.replicas import STOP_TIMEOUT_S, State
 from cluster.topology import KINDS, Kind, Topology
+from scripts.processes import pid_alive, stop_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATE_REQUESTS = Path("/proc/sys/net/ipv4/tcp_migrate_req")
@@ -95,7 +96,7 @@ def heal(topology: Topology, *, say: Say = print) -> State:
         raise RuntimeError(f"no cluster is recorded in {topology.state_dir}")
     for slot in topology.slots:
         running = state.replicas.get(slot.name)
-        if running is not None and replicas.alive(running.pid):
+        if running is not None and pid_alive(running.pid):
             continue
         generation = running.generation + 1 if running is not None else 0
         state.replicas[slot.name] = replicas.start(
@@ -115,8 +116,8 @@ def down(topology: Topology, *, say: Say = print) -> None:
     state = State.load(topology)
     if state is not None:
         for name, running in state.replicas.items():
-            if replicas.alive(running.pid):
-                replicas.stop(running.pid)
+            if pid_alive(running.pid):
+                stop_pid(running.pid, STOP_TIMEOUT_S)
                 say(f"{name} stopped")
         (topology.state_dir / "state.json").unlink()
 

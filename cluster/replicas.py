@@ -8,13 +8,8 @@ on it to the new listener: `net.ipv4.tcp_migrate_req`), finishes what it was ser
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +18,7 @@ import httpx
 from cluster.environment import replica_env
 from cluster.topology import MODULES, Slot, Topology
 from scripts.ports import listens_on
+from scripts.processes import Process, ProcessError, health_ready, pid_alive, stop_pid, wait_ready
 
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
@@ -72,66 +68,30 @@ def start(topology: Topology, slot: Slot, *, generation: int, release: Path) -> 
     """Start a replica of `slot` from `release`'s code and wait until it listens and is ready."""
     env = replica_env(topology, slot, generation=generation)
     Path(env["FC_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-    log = (topology.state_dir / "logs" / f"{slot.name}.log").open("ab")
-    with log:
-        process = subprocess.Popen(
-            [python_of(release), "-m", MODULES[slot.kind]],
-            cwd=release,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # outlives `python -m cluster up`; stopped by `stop`
-        )
-    _wait_ready(topology, slot, process)
+    module = MODULES[slot.kind]
+    process = Process(
+        slot.name,
+        module,
+        slot.port,
+        log_path=topology.state_dir / "logs" / f"{slot.name}.log",
+        host=topology.settings.host,
+        command=(python_of(release), "-m", module),
+        cwd=release,
+        daemon=True,  # outlives `python -m cluster up`; stopped by `down`
+    )
+    process.start(env)
+    try:
+        wait_ready([process], READY_TIMEOUT_S, probe=_listening_and_ready)
+    except ProcessError:
+        process.kill()
+        raise
     return Running(pid=process.pid, generation=generation, release=str(release))
 
 
-def _wait_ready(topology: Topology, slot: Slot, process: subprocess.Popen[bytes]) -> None:
-    """Until `process` listens on its port and the port answers ready; raise if it dies."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    url = f"{topology.internal_url(slot.port)}/health/ready"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{slot.name} exited with {process.returncode} while starting")
-        if listens_on(process.pid, slot.port):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(url, timeout=2.0).status_code == 200:
-                    return
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{slot.name} was not ready within {READY_TIMEOUT_S:.0f}s")
-
-
-def alive(pid: int) -> bool:
-    """Whether `pid` still runs (and is not a zombie)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def stop(pid: int, *, timeout_s: float = STOP_TIMEOUT_S) -> bool:
-    """SIGTERM (drain, then exit), SIGKILL after `timeout_s`; True if it exited by itself."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            _reap(pid)
-            return True
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    _reap(pid)
-    return False
-
-
-def _reap(pid: int) -> None:
-    """Collect the exit status if `pid` is our child (else init does)."""
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
+def _listening_and_ready(client: httpx.Client, process: Process) -> bool:
+    """Ready means this process listens (the port may still be its predecessor's too) and the
+    port answers ready; a replica listens only once its app has started."""
+    return listens_on(process.pid, process.port) and health_ready(client, process)
 
 
 def replace(topology: Topology, state: State, slot: Slot, *, release: Path) -> Running:
@@ -141,6 +101,6 @@ def replace(topology: Topology, state: State, slot: Slot, *, release: Path) -> R
     new = start(topology, slot, generation=generation, release=release)
     state.replicas[slot.name] = new
     state.save(topology)
-    if old is not None and alive(old.pid):
-        stop(old.pid)
+    if old is not None and pid_alive(old.pid):
+        stop_pid(old.pid, STOP_TIMEOUT_S)
     return new
