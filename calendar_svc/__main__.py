@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from calendar_svc.app import create_app
 from calendar_svc.settings import CalendarSettings
-from fc_common.logging import configure_logging
-from fc_common.server import serve
-from fc_common.settings import load_settings
-
-
-def main() -> None:
-    """Read the settings, configure logging and serve until stopped."""
-    settings = load_settings(CalendarSettings, service="calendar_svc")
-    configure_logging(settings, service="calendar_svc")
-    serve(create_app(settings), settings, service="calendar_svc")
-
+from fc_common.server import run_process
 
 if __name__ == "__main__":
-    main()
+    run_process(CalendarSettings, create_app, service="calendar_svc")

@@ -7,31 +7,34 @@ to the events), plus the fixed one that embeds every returned event's tags.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from calendar_svc.models import MAX_EVENT_SPAN, EventPublic, TimeRange
-from calendar_svc.queries import EARLIEST, Row, chunks, event_t, link_t, with_tags
+from calendar_svc.models import MAX_EVENT_SPAN, EventPublic, TimeRange, event_t, link_t
+from calendar_svc.tag_reads import tags_by_event
 from fc_common.batch import TagPageRequest
 from fc_common.db import UTCDateTime
-from fc_common.errors import NotFoundError, ValidationFailedError
-from fc_common.pagination import Page, decode_cursor, encode_cursor, page_of
+from fc_common.errors import NotFoundError
+from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
+from fc_common.sql import Row, grouped, in_request_order, owned_rows, public, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
 
-# --- ---------------------------------------------------------------------------
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def publish(session: Session, owner_id: int, rows: Sequence[Row]) -> list[EventPublic]:
+    """Turn event rows into public events, their tags fetched in one query."""
+    tags = tags_by_event(session, owner_id, (row.id for row in rows))
+    return [public(EventPublic, row, tags=tags.get(row.id, [])) for row in rows]
 
 
 def get_events(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EventPublic | None]:
     """The owner's events for `ids`, in request order, `None` for a miss or another owner's id."""
-    rows: list[Row] = []
-    for chunk in chunks(list(set(ids))):
-        stmt = sa.select(event_t).where(event_t.c.owner_id == owner_id, event_t.c.id.in_(chunk))
-        rows.extend(session.execute(stmt))
-    found = {event.id: event for event in with_tags(session, owner_id, rows)}
-    return [found.get(event_id) for event_id in ids]
+    rows = owned_rows(session, event_t, owner_id, ids)
+    return in_request_order(publish(session, owner_id, rows), ids)
 
 
 def get_event(*, session: Session, owner_id: int, event_id: int) -> EventPublic:
@@ -71,18 +74,17 @@ def _after(at: Any, row_id: Any) -> sa.ColumnElement[bool]:
     )
 
 
+def _aware(text: str) -> datetime:
+    """A cursor's start time: ISO text with an offset (a naive one is no cursor of ours)."""
+    at = datetime.fromisoformat(text)
+    if at.tzinfo is None:
+        raise ValueError("naive datetime")
+    return at
+
+
 def _cursor_position(after: str | None, *, field: str) -> tuple[datetime, int]:
     """The keyset position an `after` cursor names (the very beginning when there is none)."""
-    if after is None:
-        return EARLIEST, 0
-    sort_value, row_id = decode_cursor(after, field=field)
-    try:
-        at = datetime.fromisoformat(sort_value)
-    except ValueError as exc:
-        raise ValidationFailedError("Invalid cursor", field=field) from exc
-    if at.tzinfo is None:
-        raise ValidationFailedError("Invalid cursor", field=field)
-    return at, row_id
+    return decode_keyset(after, field=field, parse=_aware, start=(EARLIEST, 0))
 
 
 def _cursor_of(event: EventPublic) -> str:
@@ -122,7 +124,7 @@ def list_events(
     if after is not None:
         stmt = stmt.where(_after(*_cursor_position(after, field="after")))
     rows = session.execute(stmt.order_by(event_t.c.starts_at, event_t.c.id).limit(first + 1))
-    events = with_tags(session, owner_id, list(rows))
+    events = publish(session, owner_id, list(rows))
     return page_of(events, first=first, total_count=total, cursor_of=_cursor_of)
 
 
@@ -133,26 +135,20 @@ def events_overlapping(
     keys = list(dict.fromkeys((r.start, r.end) for r in ranges))
     if not keys:
         return []
-    req = (
-        sa.values(
-            sa.column("k", sa.Integer),
-            sa.column("r_start", UTCDateTime),
-            sa.column("r_end", UTCDateTime),
-            sa.column("earliest", UTCDateTime),
-            name="req",
-        )
-        .data([(k, s, e, _earliest_start(s)) for k, (s, e) in enumerate(keys)])
-        .cte()
+    req = values_cte(
+        "req",
+        [(k, s, e, _earliest_start(s)) for k, (s, e) in enumerate(keys)],
+        k=sa.Integer,
+        r_start=UTCDateTime,
+        r_end=UTCDateTime,
+        earliest=UTCDateTime,
     )
     on = sa.and_(
         event_t.c.owner_id == owner_id, _overlaps(req.c.r_start, req.c.r_end, req.c.earliest)
     )
     stmt = sa.select(req.c.k, event_t).select_from(req).join(event_t, on)
     rows = list(session.execute(stmt.order_by(req.c.k, event_t.c.starts_at, event_t.c.id)))
-    events = with_tags(session, owner_id, rows)
-    per_key: list[list[EventPublic]] = [[] for _ in keys]
-    for row, event in zip(rows, events, strict=True):
-        per_key[row.k].append(event)
+    per_key = grouped((row.k for row in rows), publish(session, owner_id, rows), len(keys))
     index = {key: k for k, key in enumerate(keys)}
     return [per_key[index[(r.start, r.end)]] for r in ranges]
 
@@ -169,17 +165,14 @@ def events_by_tag(
     )
     if not keys:
         return []
-    req = (
-        sa.values(
-            sa.column("k", sa.Integer),
-            sa.column("tag_id", sa.BigInteger),
-            sa.column("c_at", UTCDateTime),
-            sa.column("c_id", sa.BigInteger),
-            sa.column("lim", sa.Integer),
-            name="req",
-        )
-        .data([(k, tag, at, rid, first + 1) for k, (tag, (at, rid), first) in enumerate(keys)])
-        .cte()
+    req = values_cte(
+        "req",
+        [(k, tag, at, rid, first + 1) for k, (tag, (at, rid), first) in enumerate(keys)],
+        k=sa.Integer,
+        tag_id=sa.BigInteger,
+        c_at=UTCDateTime,
+        c_id=sa.BigInteger,
+        lim=sa.Integer,
     )
     rank = sa.func.row_number().over(
         partition_by=req.c.k, order_by=(event_t.c.starts_at, event_t.c.id)
@@ -194,10 +187,7 @@ def events_by_tag(
     )
     stmt = sa.select(ranked).where(ranked.c.rn <= ranked.c.lim).order_by(ranked.c.k, ranked.c.rn)
     rows = list(session.execute(stmt))
-    events = with_tags(session, owner_id, rows)
-    per_key: list[list[EventPublic]] = [[] for _ in keys]
-    for row, event in zip(rows, events, strict=True):
-        per_key[row.k].append(event)
+    per_key = grouped((row.k for row in rows), publish(session, owner_id, rows), len(keys))
     tag_ids = {tag for tag, _, _ in keys}
     counted = session.execute(
         sa.select(link_t.c.tag_id, sa.func.count())

@@ -17,20 +17,15 @@ from pydantic import (
 )
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig  # the config type SQLModel's own annotation expects
 
 from fc_common.batch import MAX_LOOKUP_KEYS
-from fc_common.db import UTCDateTime
+from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, TimestampedRow, UTCDateTime
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate
 from fc_common.pagination import RowId
 from fc_common.text import NO_NUL_PATTERN, storable_text
 
 MAX_EVENT_SPAN = timedelta(days=366)
 MAX_TAGS_PER_EVENT = 50
-
-# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
-ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-# A deleted row's id is never handed out again: the diary may still name a deleted tag's id.
-NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
@@ -51,26 +46,6 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("datetime out of range") from exc
 
 
-def _not_null(value: Any) -> Any:
-    """Refuse an explicit null for a field that cannot be cleared (absent is fine)."""
-    if value is None:
-        raise ValueError("cannot be null")
-    return value
-
-
-def _drop_null(schema: dict[str, Any]) -> None:
-    """Show an optional-but-not-nullable field without its `null` branch in the JSON schema."""
-    branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
-    if len(branches) == 1:
-        schema.update(branches[0])
-    elif branches:
-        schema["anyOf"] = branches
-
-
-# May be left out of a PATCH, but not sent as null (validated by `_not_null`).
-NOT_NULLABLE: Any = PydanticField(default=None, json_schema_extra=_drop_null)
-
-
 def _check_span(starts_at: datetime, ends_at: datetime) -> None:
     """An event ends no earlier than it starts and lasts at most 366 days."""
     if ends_at < starts_at:
@@ -78,9 +53,6 @@ def _check_span(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at - starts_at > MAX_EVENT_SPAN:
         raise ValueError("an event spans at most 366 days")
 
-
-# Input models refuse unknown fields rather than silently dropping them.
-_INPUT = SQLModelConfig(extra="forbid")
 
 UtcDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
 _Storable = AfterValidator(storable_text)
@@ -104,34 +76,34 @@ TagIds = Annotated[list[RowId], PydanticField(max_length=MAX_TAGS_PER_EVENT)]
 # --- tags -------------------------------------------------------------------------------------
 
 
+# Each family: `*Base` is what a client may say the object is (validated types); `*Create`
+# builds on it, and so does the table row (its columns narrowing the same fields). `*Public`,
+# what the API answers, keeps plain types: the answers' schemas carry no input constraints.
+# `*Update` has the same fields, every one optional (so not a `*Base`: a type checker rightly
+# refuses optional overrides).
+
+
 class TagBase(SQLModel):
     """What a tag is: a name unique per owner (case-insensitive) and a `#RRGGBB` color."""
-
-    name: str
-    color: str
-
-
-class TagCreate(SQLModel):
-    """A new tag."""
-
-    model_config = _INPUT
 
     name: TagName
     color: Color
 
 
-class TagUpdate(SQLModel):
-    """Changes to a tag; absent fields stay as they are."""
+class TagCreate(TagBase):
+    """A new tag."""
 
-    model_config = _INPUT
+    model_config = INPUT
+
+
+class TagUpdate(PartialUpdate):
+    """Changes to a tag; absent fields stay as they are."""
 
     name: TagName | None = NOT_NULLABLE
     color: Color | None = NOT_NULLABLE
 
-    _no_nulls = field_validator("name", "color")(_not_null)
 
-
-class Tag(TagBase, table=True):
+class Tag(TagBase, TimestampedRow, table=True):
     """A tag row; `name_key` (the case-folded name) makes names unique per owner."""
 
     __table_args__ = (
@@ -139,18 +111,16 @@ class Tag(TagBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     name: str = Field(max_length=50)
     name_key: str = Field(max_length=200)
     color: str = Field(max_length=7)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class TagPublic(TagBase):
+class TagPublic(SQLModel):
     """A tag as the API shows it."""
 
+    name: str
+    color: str
     id: int
     created_at: datetime
     updated_at: datetime
@@ -162,25 +132,19 @@ class TagPublic(TagBase):
 class EventBase(SQLModel):
     """What an event is: a titled span of time, with an optional description and location."""
 
-    title: str
-    description: str | None = None
-    location: str | None = None
-    starts_at: datetime
-    ends_at: datetime
-    all_day: bool = False
-
-
-class EventCreate(SQLModel):
-    """A new event; `tag_ids` must all be the owner's tags."""
-
-    model_config = _INPUT
-
     title: Title
     description: Description | None = None
     location: Location | None = None
     starts_at: UtcDateTime
     ends_at: UtcDateTime
     all_day: bool = False
+
+
+class EventCreate(EventBase):
+    """A new event; `tag_ids` must all be the owner's tags."""
+
+    model_config = INPUT
+
     tag_ids: TagIds = PydanticField(default_factory=list)
 
     @field_validator("ends_at")
@@ -191,11 +155,9 @@ class EventCreate(SQLModel):
         return ends_at
 
 
-class EventUpdate(SQLModel):
+class EventUpdate(PartialUpdate):
     """Changes to an event; absent fields stay, `null` clears description or location,
     `tag_ids` replaces the whole set."""
-
-    model_config = _INPUT
 
     title: Title | None = NOT_NULLABLE
     description: Description | None = None
@@ -205,14 +167,8 @@ class EventUpdate(SQLModel):
     all_day: bool | None = NOT_NULLABLE
     tag_ids: TagIds | None = NOT_NULLABLE
 
-    _no_nulls = field_validator("title", "starts_at", "ends_at", "all_day", "tag_ids")(_not_null)
 
-    def changes(self) -> dict[str, Any]:
-        """The event columns this update sets (tag links are handled apart)."""
-        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
-
-
-class Event(EventBase, table=True):
+class Event(EventBase, TimestampedRow, table=True):
     """An event row, owned by one user."""
 
     # Overlap queries bound starts_at on both sides (an event spans at most 366 days), so this
@@ -222,21 +178,23 @@ class Event(EventBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     title: str = Field(max_length=200)
     description: str | None = Field(default=None, sa_type=sa.Text)
     location: str | None = Field(default=None, max_length=300)
     starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     all_day: bool = Field(default=False, nullable=False)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
-class EventPublic(EventBase):
+class EventPublic(SQLModel):
     """An event as the API shows it, its tags embedded (ordered by name)."""
 
+    title: str
+    description: str | None = None
+    location: str | None = None
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
     id: int
     tags: list[TagPublic]
     created_at: datetime
@@ -275,6 +233,11 @@ class TagTombstone(SQLModel, table=True):
     deleted_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+tag_t = Tag.metadata.tables["tag"]
+event_t = Event.metadata.tables["event"]
+link_t = EventTagLink.metadata.tables["event_tag"]
+tombstone_t = TagTombstone.metadata.tables["tag_tombstone"]
+
 # --- batch lookups ----------------------------------------------------------------------------
 
 
@@ -284,7 +247,7 @@ class TimeRange(SQLModel):
     A range whose end precedes its start is empty, not an error: it matches nothing.
     """
 
-    model_config = _INPUT
+    model_config = INPUT
 
     start: UtcDateTime
     end: UtcDateTime
@@ -293,6 +256,6 @@ class TimeRange(SQLModel):
 class RangesBody(SQLModel):
     """Many time ranges in one request (at most 500)."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     ranges: list[TimeRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)

@@ -9,42 +9,29 @@ entries' tag links and images.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from diary_svc.image_queries import images_by_entry
-from diary_svc.models import DateRange, Entry, EntryPublic, EntryTagLink, Mood
-from fc_common.errors import ValidationFailedError
-from fc_common.pagination import MAX_ROW_ID, Page, decode_cursor, encode_cursor, page_of
+from diary_svc.image_reads import images_by_entry
+from diary_svc.models import DateRange, EntryPublic, entry_t, link_t
+from fc_common.batch import TagPageRequest
+from fc_common.diary_enums import Mood
+from fc_common.errors import NotFoundError
+from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
+from fc_common.sql import (
+    Row,
+    grouped,
+    in_request_order,
+    owned_rows,
+    public,
+    rows_where_in,
+    values_cte,
+)
 
 EntryKey = tuple[dt.date, int]
 """The keyset position of an entry: its date and id."""
-
-# Stays under SQLite's and PostgreSQL's bound-parameter limits whatever the batch size.
-_IN_CHUNK = 5_000
-
-
-@dataclass(frozen=True, slots=True)
-class EntryFilters:
-    """What `GET /entries` narrows the owner's entries by (dates inclusive)."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    mood: Mood | None = None
-    tag_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TagPageQuery:
-    """One page of the entries carrying a tag, after a keyset position."""
-
-    tag_id: int
-    first: int
-    after: EntryKey | None = None
 
 
 def entry_cursor(entry: EntryPublic) -> str:
@@ -52,67 +39,48 @@ def entry_cursor(entry: EntryPublic) -> str:
     return encode_cursor(entry.date.isoformat(), entry.id)
 
 
-def parse_entry_cursor(cursor: str, *, field: str = "after") -> EntryKey:
-    """Read an entry cursor back; anything else is a 422 naming `field`."""
-    sort_value, row_id = decode_cursor(cursor, field=field)
-    try:
-        date = dt.date.fromisoformat(sort_value)
-    except ValueError as exc:
-        raise ValidationFailedError("Invalid cursor", field=field) from exc
-    if not 0 <= row_id <= MAX_ROW_ID:
-        raise ValidationFailedError("Invalid cursor", field=field)
-    return date, row_id
+def _cursor_position(after: str | None, *, field: str) -> EntryKey:
+    """The keyset position an `after` cursor names (the very beginning when there is none)."""
+    return decode_keyset(after, field=field, parse=dt.date.fromisoformat, start=(dt.date.min, 0))
 
 
 def _tag_ids_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list[int]]:
     """Each entry's tag ids, ascending, in one query per 5,000 entries."""
-    tags: dict[int, list[int]] = defaultdict(list)
-    unique = sorted(set(entry_ids))
-    for start in range(0, len(unique), _IN_CHUNK):
-        chunk = unique[start : start + _IN_CHUNK]
-        rows = session.execute(
-            sa.select(col(EntryTagLink.entry_id), col(EntryTagLink.tag_id))
-            .where(col(EntryTagLink.entry_id).in_(chunk))
-            .order_by(col(EntryTagLink.entry_id), col(EntryTagLink.tag_id))
-        )
-        for entry_id, tag_id in rows:
-            tags[entry_id].append(tag_id)
+    stmt = sa.select(link_t.c.entry_id, link_t.c.tag_id).order_by(
+        link_t.c.entry_id, link_t.c.tag_id
+    )
+    tags: dict[int, list[int]] = {}
+    for row in rows_where_in(session, stmt, link_t.c.entry_id, entry_ids):
+        tags.setdefault(row.entry_id, []).append(row.tag_id)
     return tags
 
 
-def publish(session: Session, entries: Sequence[Entry]) -> list[EntryPublic]:
-    """Public shapes for entries (in the given order), their tag ids and images read in one
+def publish(session: Session, rows: Sequence[Row]) -> list[EntryPublic]:
+    """Public shapes for entry rows (in the given order), their tag ids and images read in one
     query each."""
-    entry_ids = [e.id for e in entries if e.id is not None]
+    entry_ids = [row.id for row in rows]
     tags = _tag_ids_by_entry(session, entry_ids)
     images = images_by_entry(session=session, entry_ids=entry_ids)
     published: dict[int, EntryPublic] = {}
-    for entry in entries:
-        assert entry.id is not None
-        if entry.id not in published:
-            published[entry.id] = EntryPublic.model_validate(
-                entry,
-                update={"tag_ids": tags.get(entry.id, []), "images": images.get(entry.id, [])},
+    for row in rows:
+        if row.id not in published:
+            published[row.id] = public(
+                EntryPublic, row, tag_ids=tags.get(row.id, []), images=images.get(row.id, [])
             )
-    return [published[e.id] for e in entries if e.id is not None]
+    return [published[row.id] for row in rows]
 
 
-def owned_entry(session: Session, *, owner_id: int, entry_id: int) -> Entry | None:
-    """The owner's entry with that id, if any."""
-    return session.exec(
-        select(Entry).where(Entry.owner_id == owner_id, Entry.id == entry_id)
-    ).first()
-
-
-def get_entry(*, session: Session, owner_id: int, entry_id: int) -> EntryPublic | None:
-    """The owner's entry, or None when missing or someone else's."""
-    entry = owned_entry(session, owner_id=owner_id, entry_id=entry_id)
-    return publish(session, [entry])[0] if entry is not None else None
+def get_entry(*, session: Session, owner_id: int, entry_id: int) -> EntryPublic:
+    """One of the owner's entries, or `NotFoundError`."""
+    entry = get_entries(session=session, owner_id=owner_id, ids=[entry_id])[0]
+    if entry is None:
+        raise NotFoundError("Entry not found")
+    return entry
 
 
 def _key_after(after: EntryKey) -> sa.ColumnElement[bool]:
     """Rows strictly after a keyset position in (date, id) order."""
-    return sa.tuple_(col(Entry.date), col(Entry.id)) > sa.tuple_(
+    return sa.tuple_(entry_t.c.date, entry_t.c.id) > sa.tuple_(
         sa.literal(after[0], sa.Date), sa.literal(after[1], sa.BigInteger)
     )
 
@@ -121,42 +89,38 @@ def list_entries(
     *,
     session: Session,
     owner_id: int,
-    filters: EntryFilters,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    mood: Mood | None = None,
+    tag_id: int | None = None,
     first: int,
-    after: EntryKey | None,
+    after: str | None = None,
 ) -> Page[EntryPublic]:
-    """One page of the owner's entries matching the filters, with the total count."""
-    conditions: list[sa.ColumnElement[bool]] = [col(Entry.owner_id) == owner_id]
-    if filters.date_from is not None:
-        conditions.append(col(Entry.date) >= filters.date_from)
-    if filters.date_to is not None:
-        conditions.append(col(Entry.date) <= filters.date_to)
-    if filters.mood is not None:
-        conditions.append(col(Entry.mood) == filters.mood.value)
-    if filters.tag_id is not None:
-        tagged = sa.select(col(EntryTagLink.entry_id)).where(
-            col(EntryTagLink.tag_id) == filters.tag_id
-        )
-        conditions.append(col(Entry.id).in_(tagged))
-    total = session.scalar(sa.select(sa.func.count()).select_from(Entry).where(*conditions))
-    if after is not None:
-        conditions.append(_key_after(after))
-    rows = session.exec(
-        select(Entry).where(*conditions).order_by(col(Entry.date), col(Entry.id)).limit(first + 1)
-    ).all()
+    """A page of the owner's entries dated within `[date_from, date_to]`, by date then id."""
+    position = _cursor_position(after, field="after") if after is not None else None
+    conditions: list[sa.ColumnElement[bool]] = [entry_t.c.owner_id == owner_id]
+    if date_from is not None:
+        conditions.append(entry_t.c.date >= date_from)
+    if date_to is not None:
+        conditions.append(entry_t.c.date <= date_to)
+    if mood is not None:
+        conditions.append(entry_t.c.mood == mood.value)
+    if tag_id is not None:
+        tagged = sa.select(link_t.c.entry_id).where(link_t.c.tag_id == tag_id)
+        conditions.append(entry_t.c.id.in_(tagged))
+    total = session.scalar(sa.select(sa.func.count()).select_from(entry_t).where(*conditions))
+    if position is not None:
+        conditions.append(_key_after(position))
+    stmt = sa.select(entry_t).where(*conditions).order_by(entry_t.c.date, entry_t.c.id)
+    rows = session.execute(stmt.limit(first + 1)).all()
     entries = publish(session, rows)
     return page_of(entries, first=first, total_count=total or 0, cursor_of=entry_cursor)
 
 
 def get_entries(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EntryPublic | None]:
     """The owner's entries for many ids, in request order, None for misses."""
-    if not ids:
-        return []
-    rows = session.exec(
-        select(Entry).where(Entry.owner_id == owner_id, col(Entry.id).in_(set(ids)))
-    ).all()
-    by_id = {entry.id: entry for entry in publish(session, rows)}
-    return [by_id.get(entry_id) for entry_id in ids]
+    rows = owned_rows(session, entry_t, owner_id, ids)
+    return in_request_order(publish(session, rows), ids)
 
 
 def entries_in_ranges(
@@ -165,67 +129,57 @@ def entries_in_ranges(
     """The owner's entries dated within each inclusive range, in one query for all ranges."""
     if not ranges:
         return []
-    keys = (
-        sa.values(
-            sa.column("idx", sa.Integer),
-            sa.column("start_date", sa.Date),
-            sa.column("end_date", sa.Date),
-            name="requested",
-        )
-        .data([(i, r.start, r.end) for i, r in enumerate(ranges)])
-        .cte("requested")
+    keys = values_cte(
+        "requested",
+        [(i, r.start, r.end) for i, r in enumerate(ranges)],
+        idx=sa.Integer,
+        start_date=sa.Date,
+        end_date=sa.Date,
     )
     rows = session.execute(
-        sa.select(keys.c.idx, Entry)
+        sa.select(keys.c.idx, entry_t)
         .select_from(keys)
         .join(
-            Entry,
+            entry_t,
             sa.and_(
-                col(Entry.owner_id) == owner_id,
-                col(Entry.date) >= keys.c.start_date,
-                col(Entry.date) <= keys.c.end_date,
+                entry_t.c.owner_id == owner_id,
+                entry_t.c.date >= keys.c.start_date,
+                entry_t.c.date <= keys.c.end_date,
             ),
         )
-        .order_by(keys.c.idx, col(Entry.date), col(Entry.id))
+        .order_by(keys.c.idx, entry_t.c.date, entry_t.c.id)
     ).all()
-    published = publish(session, [row[1] for row in rows])
-    results: list[list[EntryPublic]] = [[] for _ in ranges]
-    for row, entry in zip(rows, published, strict=True):
-        results[row[0]].append(entry)
-    return results
+    return grouped((row.idx for row in rows), publish(session, rows), len(ranges))
 
 
-def entry_pages_by_tag(
-    *, session: Session, owner_id: int, requests: Sequence[TagPageQuery]
+def entries_by_tag(
+    *, session: Session, owner_id: int, requests: Sequence[TagPageRequest]
 ) -> list[Page[EntryPublic]]:
     """A page of the owner's entries for each tag request, in one query for all requests.
 
     Each request's rows are numbered apart from the rows before its cursor; those before the
     cursor contribute one row only, so a request whose page is empty still learns its total.
     """
+    positions = [
+        _cursor_position(r.after, field=f"requests.{i}.after") for i, r in enumerate(requests)
+    ]
     if not requests:
         return []
-    keys = (
-        sa.values(
-            sa.column("idx", sa.Integer),
-            sa.column("tag_id", sa.BigInteger),
-            sa.column("after_date", sa.Date),
-            sa.column("after_id", sa.BigInteger),
-            sa.column("lim", sa.Integer),
-            name="requested",
-        )
-        .data(
-            [
-                (i, r.tag_id, *(r.after or (dt.date.min, 0)), r.first + 1)
-                for i, r in enumerate(requests)
-            ]
-        )
-        .cte("requested")
+    keys = values_cte(
+        "requested",
+        [
+            (i, r.tag_id, *position, r.first + 1)
+            for i, (r, position) in enumerate(zip(requests, positions, strict=True))
+        ],
+        idx=sa.Integer,
+        tag_id=sa.BigInteger,
+        after_date=sa.Date,
+        after_id=sa.BigInteger,
+        lim=sa.Integer,
     )
     is_after = sa.case(
         (
-            sa.tuple_(col(Entry.date), col(Entry.id))
-            > sa.tuple_(keys.c.after_date, keys.c.after_id),
+            sa.tuple_(entry_t.c.date, entry_t.c.id) > sa.tuple_(keys.c.after_date, keys.c.after_id),
             1,
         ),
         else_=0,
@@ -234,37 +188,35 @@ def entry_pages_by_tag(
         sa.select(
             keys.c.idx,
             keys.c.lim,
-            col(Entry.id).label("entry_id"),
+            entry_t.c.id.label("entry_id"),
             is_after.label("is_after"),
             sa.func.count().over(partition_by=keys.c.idx).label("total"),
             sa.func.row_number()
-            .over(partition_by=(keys.c.idx, is_after), order_by=(col(Entry.date), col(Entry.id)))
+            .over(partition_by=(keys.c.idx, is_after), order_by=(entry_t.c.date, entry_t.c.id))
             .label("rn"),
         )
         .select_from(keys)
-        .join(EntryTagLink, col(EntryTagLink.tag_id) == keys.c.tag_id)
-        .join(Entry, col(Entry.id) == col(EntryTagLink.entry_id))
-        .where(col(Entry.owner_id) == owner_id)
+        .join(link_t, link_t.c.tag_id == keys.c.tag_id)
+        .join(entry_t, entry_t.c.id == link_t.c.entry_id)
+        .where(entry_t.c.owner_id == owner_id)
         .subquery("ranked")
     )
     rows = session.execute(
-        sa.select(ranked.c.idx, ranked.c.total, ranked.c.is_after, Entry)
-        .join(Entry, col(Entry.id) == ranked.c.entry_id)
+        sa.select(ranked.c.idx, ranked.c.total, ranked.c.is_after, entry_t)
+        .join(entry_t, entry_t.c.id == ranked.c.entry_id)
         .where(
             sa.or_(
                 sa.and_(ranked.c.is_after == 1, ranked.c.rn <= ranked.c.lim),
                 sa.and_(ranked.c.is_after == 0, ranked.c.rn == 1),
             )
         )
-        .order_by(ranked.c.idx, col(Entry.date), col(Entry.id))
+        .order_by(ranked.c.idx, entry_t.c.date, entry_t.c.id)
     ).all()
-    published = publish(session, [row[3] for row in rows])
     totals = [0] * len(requests)
-    found: list[list[EntryPublic]] = [[] for _ in requests]
-    for (idx, total, after_flag, _), entry in zip(rows, published, strict=True):
-        totals[idx] = total
-        if after_flag == 1:
-            found[idx].append(entry)
+    for row in rows:
+        totals[row.idx] = row.total
+    shown = [row for row in rows if row.is_after == 1]
+    found = grouped((row.idx for row in shown), publish(session, shown), len(requests))
     return [
         page_of(found[i], first=r.first, total_count=totals[i], cursor_of=entry_cursor)
         for i, r in enumerate(requests)

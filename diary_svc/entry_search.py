@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary_svc.entry_reads import EntryFilters
-from diary_svc.models import IsoDate, Mood
+from diary_svc.models import IsoDate
 from fc_common.batch import DEFAULT_PAGE_SIZE, PageSize
+from fc_common.diary_enums import Mood
 from fc_common.pagination import Cursor, RowId
 
 
@@ -22,9 +22,3 @@ class EntrySearch(BaseModel):
     tag_id: RowId | None = Field(None, description="Only entries carrying this tag")
     first: PageSize = DEFAULT_PAGE_SIZE
     after: Cursor | None = None
-
-    def filters(self) -> EntryFilters:
-        """The filters without the page."""
-        return EntryFilters(
-            date_from=self.date_from, date_to=self.date_to, mood=self.mood, tag_id=self.tag_id
-        )

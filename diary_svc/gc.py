@@ -14,7 +14,7 @@ from pathlib import Path
 
 import structlog
 
-from diary_svc import image_queries
+from diary_svc import image_reads
 from diary_svc.images import ImageShelf
 from diary_svc.settings import DiarySettings
 from diary_svc.thumbnails import derived_keys
@@ -40,7 +40,7 @@ def sweep(*, db: Database, shelf: ImageShelf, grace: dt.timedelta, now: dt.datet
     # Keys are read before the store is listed: a row committed after this read belongs to a
     # file written moments before, which the grace period protects.
     with db.read() as session:
-        images = image_queries.referenced_storage_keys(session=session)
+        images = image_reads.referenced_storage_keys(session=session)
     referenced = images | {key for image in images for key in derived_keys(image)}
     kept = removed = 0
     for stored in shelf.store.scan():

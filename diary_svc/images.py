@@ -7,7 +7,6 @@ the file is removed. A crash between the two leaves only an orphan file, which t
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from collections.abc import Generator
@@ -19,7 +18,7 @@ import anyio.to_thread
 import structlog
 from starlette.requests import Request
 
-from diary_svc import image_queries
+from diary_svc import image_reads, image_writes
 from diary_svc.imaging import ImageLimits, clean_image
 from diary_svc.metrics import IMAGE_BYTES_STORED, UPLOADS_REFUSED, refusal_reason
 from diary_svc.models import ImagePublic
@@ -30,6 +29,7 @@ from diary_svc.thumbnails import derived_keys, make_thumbnail, snapped_width, th
 from diary_svc.upload import drain, spooled_upload
 from fc_common.db import Database
 from fc_common.errors import NotFoundError, ServiceError, ValidationFailedError
+from fc_common.sql import public
 
 log = structlog.get_logger("diary.images")
 
@@ -110,7 +110,7 @@ class ImageShelf:
 
     def _check_room(self, db: Database, owner_id: int, entry_id: int, lock: bool) -> None:
         with db.read() as session:
-            count = image_queries.count_entry_images(
+            count = image_reads.count_entry_images(
                 session=session, owner_id=owner_id, entry_id=entry_id, lock=lock
             )
         self._refuse_unless_room(count)
@@ -139,17 +139,16 @@ class ImageShelf:
             os._exit(CRASH_EXIT_CODE)
         try:
             with db.write() as session:
-                count = image_queries.count_entry_images(
+                count = image_reads.count_entry_images(
                     session=session, owner_id=owner_id, entry_id=entry_id, lock=True
                 )
                 self._refuse_unless_room(count)
-                image = image_queries.insert_image(
+                image = image_writes.insert_image(
                     session=session,
                     owner_id=owner_id,
                     entry_id=entry_id,
                     storage_key=stored.key,
                     image=cleaned,
-                    now=dt.datetime.now(dt.UTC),
                 )
         except BaseException:
             self.store.delete(stored.key)
@@ -160,10 +159,10 @@ class ImageShelf:
     def get(self, *, db: Database, owner_id: int, image_id: int) -> ImagePublic:
         """The owner's image metadata; NOT_FOUND when missing or someone else's."""
         with db.read() as session:
-            row = image_queries.get_image_row(session=session, owner_id=owner_id, image_id=image_id)
+            row = image_reads.get_image_row(session=session, owner_id=owner_id, image_id=image_id)
         if row is None:
             raise NotFoundError("Image not found")
-        return image_queries.publish_image(row)
+        return public(ImagePublic, row)
 
     def open(
         self, *, db: Database, owner_id: int, image_id: int, width: int | None = None
@@ -171,7 +170,7 @@ class ImageShelf:
         """Open the owner's image bytes for streaming: the image, or its thumbnail at least
         `width` pixels wide (made now if it is the first request for it)."""
         with db.read() as session:
-            row = image_queries.get_image_row(session=session, owner_id=owner_id, image_id=image_id)
+            row = image_reads.get_image_row(session=session, owner_id=owner_id, image_id=image_id)
         if row is None:
             raise NotFoundError("Image not found")
         thumbnail_width = (
@@ -210,7 +209,7 @@ class ImageShelf:
     def delete(self, *, db: Database, owner_id: int, image_id: int) -> None:
         """Delete the owner's image: the row first, then its file."""
         with db.write() as session:
-            key = image_queries.delete_image(session=session, owner_id=owner_id, image_id=image_id)
+            key = image_writes.delete_image(session=session, owner_id=owner_id, image_id=image_id)
         if key is None:
             raise NotFoundError("Image not found")
         self.remove_files([key])

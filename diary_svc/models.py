@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -11,18 +10,15 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     StringConstraints,
-    field_validator,
     model_validator,
 )
-from pydantic import (
-    Field as PydanticField,
-)
-from pydantic.config import JsonDict
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
-from sqlmodel._compat import SQLModelConfig
 
 from fc_common.batch import MAX_LOOKUP_KEYS
-from fc_common.db import UTCDateTime
+from fc_common.db import ID_TYPE, NEVER_REUSE_IDS, OwnedRow, TimestampedRow, UTCDateTime
+from fc_common.diary_enums import Mood, Weather
+from fc_common.fields import INPUT, NOT_NULLABLE, PartialUpdate
 from fc_common.pagination import RowId
 from fc_common.text import storable_text
 
@@ -30,36 +26,6 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CONTENT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 MAX_TAGS_PER_ENTRY = 50
-
-# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
-ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
-
-
-class Mood(enum.StrEnum):
-    """How the day felt (the GraphQL `Mood` names)."""
-
-    JOYFUL = "JOYFUL"
-    HAPPY = "HAPPY"
-    CALM = "CALM"
-    NEUTRAL = "NEUTRAL"
-    TIRED = "TIRED"
-    SAD = "SAD"
-    ANXIOUS = "ANXIOUS"
-    ANGRY = "ANGRY"
-
-
-class Weather(enum.StrEnum):
-    """What the sky did (the GraphQL `Weather` names)."""
-
-    SUNNY = "SUNNY"
-    PARTLY_CLOUDY = "PARTLY_CLOUDY"
-    CLOUDY = "CLOUDY"
-    RAINY = "RAINY"
-    STORMY = "STORMY"
-    SNOWY = "SNOWY"
-    FOGGY = "FOGGY"
-    WINDY = "WINDY"
 
 
 def latest_entry_date(today: dt.date) -> dt.date:
@@ -99,18 +65,6 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-def _without_null(schema: JsonDict) -> None:
-    """Drop the `null` branch from an optional field's schema when null is refused."""
-    branches = schema.pop("anyOf", [])
-    if not isinstance(branches, list):
-        return
-    kept = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
-    if len(kept) == 1 and isinstance(kept[0], dict):
-        schema.update(kept[0])
-    else:
-        schema["anyOf"] = kept
-
-
 def _distinct(ids: list[int]) -> list[int]:
     """Drop repeated ids, keeping the first occurrence's order."""
     return list(dict.fromkeys(ids))
@@ -131,59 +85,44 @@ TagIds = Annotated[
     AfterValidator(_distinct),
 ]
 
-_INPUT = SQLModelConfig(extra="forbid")
+# The family: `EntryBase` is what a client may say an entry is (validated types);
+# `EntryCreate` builds on it, and so does the table row (its columns narrowing the same fields).
+# `EntryPublic`, what the API answers, keeps plain types: the answers' schemas carry no input
+# constraints. `EntryUpdate` has the same fields, every one optional (so not an `EntryBase`: a
+# type checker rightly refuses optional overrides).
 
 
 class EntryBase(SQLModel):
     """What an entry is: a dated text with an optional title, mood and weather."""
-
-    date: dt.date
-    title: str | None = None
-    content: str
-    mood: Mood | None = None
-    weather: Weather | None = None
-
-
-class EntryCreate(SQLModel):
-    """A new entry; `tag_ids` are calendar tag ids the gateway has already checked."""
-
-    model_config = _INPUT
 
     date: EntryDate
     title: Title | None = None
     content: Content
     mood: Mood | None = None
     weather: Weather | None = None
+
+
+class EntryCreate(EntryBase):
+    """A new entry; `tag_ids` are calendar tag ids the gateway has already checked."""
+
+    model_config = INPUT
+
     tag_ids: TagIds = PydanticField(default_factory=list)
 
 
-class EntryUpdate(SQLModel):
+class EntryUpdate(PartialUpdate):
     """Changes to an entry; absent fields stay, `null` clears title, mood or weather,
     `tag_ids` replaces the whole set."""
 
-    model_config = _INPUT
-
-    # Absent means "keep"; null is refused (below), so the schema does not offer it.
-    date: EntryDate | None = PydanticField(None, json_schema_extra=_without_null)
+    date: EntryDate | None = NOT_NULLABLE
     title: Title | None = None
-    content: Content | None = PydanticField(None, json_schema_extra=_without_null)
+    content: Content | None = NOT_NULLABLE
     mood: Mood | None = None
     weather: Weather | None = None
-    tag_ids: TagIds | None = PydanticField(None, json_schema_extra=_without_null)
-
-    @field_validator("date", "content", "tag_ids")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
-
-    def changes(self) -> dict[str, Any]:
-        """The entry columns this update sets (tag links are handled apart)."""
-        return self.model_dump(exclude_unset=True, exclude={"tag_ids"})
+    tag_ids: TagIds | None = NOT_NULLABLE
 
 
-class Entry(EntryBase, table=True):
+class Entry(EntryBase, TimestampedRow, table=True):
     """An entry row, owned by one user."""
 
     __table_args__ = (
@@ -191,16 +130,12 @@ class Entry(EntryBase, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     date: dt.date = Field(sa_type=sa.Date, nullable=False)
     title: str | None = Field(default=None, max_length=MAX_TITLE_CHARS)
     content: str = Field(sa_type=sa.Text, nullable=False)
     # Plain strings, not database enums: adding a mood later needs no type migration.
     mood: Mood | None = Field(default=None, sa_type=sa.String(16))
     weather: Weather | None = Field(default=None, sa_type=sa.String(16))
-    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
-    updated_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class ImagePublic(SQLModel):
@@ -216,9 +151,14 @@ class ImagePublic(SQLModel):
     created_at: dt.datetime
 
 
-class EntryPublic(EntryBase):
+class EntryPublic(SQLModel):
     """An entry as the API shows it, with its tag ids (ascending) and images (oldest first)."""
 
+    date: dt.date
+    title: str | None = None
+    content: str
+    mood: Mood | None = None
+    weather: Weather | None = None
     id: int
     tag_ids: list[int]
     images: list[ImagePublic] = PydanticField(default_factory=list)
@@ -242,7 +182,7 @@ class EntryTagLink(SQLModel, table=True):
 class DateRange(SQLModel):
     """An inclusive range of dates."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     start: IsoDate
     end: IsoDate
@@ -257,12 +197,12 @@ class DateRange(SQLModel):
 class DateRangesBody(SQLModel):
     """Many date ranges in one request (at most 500)."""
 
-    model_config = _INPUT
+    model_config = INPUT
 
     ranges: list[DateRange] = PydanticField(max_length=MAX_LOOKUP_KEYS)
 
 
-class DiaryImage(SQLModel, table=True):
+class DiaryImage(OwnedRow, table=True):
     """An image attached to an entry: where its cleaned bytes are stored and what they are."""
 
     __tablename__ = "image"
@@ -272,8 +212,6 @@ class DiaryImage(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
-    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
     entry_id: int = Field(
         sa_type=ID_TYPE, foreign_key="entry.id", ondelete="CASCADE", nullable=False
     )
@@ -284,3 +222,8 @@ class DiaryImage(SQLModel, table=True):
     height: int = Field(nullable=False)
     sha256: str = Field(sa_type=sa.String(64), nullable=False)
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+entry_t = Entry.metadata.tables["entry"]
+link_t = EntryTagLink.metadata.tables["entry_tag"]
+image_t = DiaryImage.metadata.tables["image"]

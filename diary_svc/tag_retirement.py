@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Field, Session, SQLModel
 
-from diary_svc.models import Entry, EntryTagLink
+from diary_svc.models import entry_t, link_t
 from fc_common.db import UTCDateTime, insert_or_ignore
 from fc_common.errors import ValidationFailedError
+from fc_common.sql import rowcount
 
 
 class RetiredTag(SQLModel, table=True):
@@ -63,25 +64,18 @@ def retire_tag(
         mine = sa.and_(retired_t.c.owner_id == owner_id, retired_t.c.tag_id == tag_id)
         session.execute(sa.update(retired_t).where(mine).values(calendar_seq=seq))
     carriers = (
-        sa.select(col(EntryTagLink.entry_id))
-        .join(Entry, col(Entry.id) == col(EntryTagLink.entry_id))
-        .where(col(Entry.owner_id) == owner_id, col(EntryTagLink.tag_id) == tag_id)
+        sa.select(link_t.c.entry_id)
+        .join(entry_t, entry_t.c.id == link_t.c.entry_id)
+        .where(entry_t.c.owner_id == owner_id, link_t.c.tag_id == tag_id)
     )
     touched = session.execute(
-        sa.update(Entry)
-        .where(col(Entry.id).in_(carriers))
-        .values(updated_at=now)
-        .execution_options(synchronize_session=False)
+        sa.update(entry_t).where(entry_t.c.id.in_(carriers)).values(updated_at=now)
     )
+    owned_entries = sa.select(entry_t.c.id).where(entry_t.c.owner_id == owner_id)
     session.execute(
-        sa.delete(EntryTagLink).where(
-            col(EntryTagLink.tag_id) == tag_id,
-            col(EntryTagLink.entry_id).in_(
-                sa.select(col(Entry.id)).where(col(Entry.owner_id) == owner_id)
-            ),
-        )
+        sa.delete(link_t).where(link_t.c.tag_id == tag_id, link_t.c.entry_id.in_(owned_entries))
     )
-    return int(touched.rowcount)  # type: ignore[attr-defined]
+    return rowcount(touched)
 
 
 def last_seq(session: Session) -> int:

@@ -8,6 +8,8 @@ import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fc_common.asgi import HttpMiddleware
+
 
 class BodyTooLargeError(HTTPException):
     """The body crossed its limit while being received.
@@ -20,20 +22,18 @@ class BodyTooLargeError(HTTPException):
         super().__init__(status_code=413, detail=f"Body over {limit} bytes")
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """413 `PAYLOAD_TOO_LARGE` when a body's declared or streamed size crosses the limit.
 
     `limit_for` picks the limit per request (multipart uploads get a larger one than JSON).
     """
 
     def __init__(self, app: ASGIApp, *, limit_for: Callable[[Scope], int]) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit_for = limit_for
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on with a receive that counts its body against the limit."""
         limit = self.limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:

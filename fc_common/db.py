@@ -9,11 +9,11 @@ deferred transaction that tries to upgrade.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import DateTime, Table, event, text
@@ -21,11 +21,18 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 from fc_common.tracing import instrument_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+T = TypeVar("T")
+
+# Row ids are 64-bit on PostgreSQL; on SQLite only INTEGER makes the rowid alias (autoincrement).
+ID_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# A table option: a deleted row's id is never handed out again (other services may still name it).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -47,6 +54,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class OwnedRow(SQLModel):
+    """The columns an owned table's row starts with: its id and its owner's (user) id."""
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    owner_id: int = Field(sa_type=sa.BigInteger, nullable=False)
+
+
+class TimestampedRow(OwnedRow):
+    """An owned row that records when it was created and last changed."""
+
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 def normalize_url(database_url: str) -> URL:
@@ -110,6 +131,11 @@ class Database:
         """A session for reads; never blocks behind writers in WAL mode."""
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    def query(self, read: Callable[..., T], **arguments: Any) -> T:
+        """Call a read function (`session=` and `arguments`) in its own read session."""
+        with self.read() as session:
+            return read(session=session, **arguments)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from fastapi import Depends, Header, Request
 from pydantic import TypeAdapter
 from sqlmodel import Session
 
-from fc_common.db import UTCDateTime, insert_or_ignore
+from fc_common.db import Database, UTCDateTime, insert_or_ignore
 from fc_common.errors import ValidationFailedError
 from fc_common.internal_auth import CallerDep
 
@@ -87,6 +88,13 @@ class WriteOnce:
             sa.update(table).where(mine).values(response=adapter.dump_json(result).decode())
         )
         return result
+
+    def write(self, db: Database, write: Callable[..., T], answer: Any, **arguments: Any) -> T:
+        """`run` a write function (`session=`, `owner_id=` and `arguments`) in its own write
+        transaction, for this request's owner."""
+        with db.write() as session:
+            bound = partial(write, session=session, owner_id=self.owner_id, **arguments)
+            return self.run(session, bound, answer)
 
 
 async def write_once(

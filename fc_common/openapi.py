@@ -6,7 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response, status
+
+from fc_common.errors import error_responses
+
+NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
+"""A route's options when it answers 204 with no body (deletes)."""
 
 
 def openapi_json(app: FastAPI) -> str:
@@ -30,3 +35,11 @@ def created_links(operation_ids: Sequence[str], *, path_param: str) -> dict[str,
         }
         for operation_id in operation_ids
     }
+
+
+def created_responses(
+    operation_ids: Sequence[str], *, path_param: str, errors: Sequence[int]
+) -> dict[int | str, dict[str, Any]]:
+    """A create route's `responses=`: its 201 linked to `operation_ids`, and its error statuses."""
+    links = created_links(operation_ids, path_param=path_param)
+    return {201: {"links": links}, **error_responses(*errors)}

@@ -24,6 +24,7 @@ Cursor = Annotated[str, Field(max_length=MAX_CURSOR_CHARS, description="A page's
 """An `after` cursor as a client sends it back (only the service that made it can read it)."""
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 CursorKey = tuple[str, int]
 """The sort value (ISO text) and the row id of the last row on a page."""
@@ -53,6 +54,25 @@ def decode_cursor(cursor: str, *, field: str = "after") -> CursorKey:
     except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError) as exc:
         raise ValidationFailedError("Invalid cursor", field=field) from exc
     if not isinstance(sort_value, str) or not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise ValidationFailedError("Invalid cursor", field=field)
+    return sort_value, row_id
+
+
+def decode_keyset(
+    cursor: str | None, *, field: str, parse: Callable[[str], S], start: tuple[S, int]
+) -> tuple[S, int]:
+    """The keyset position (sort value, row id) a cursor names; `start` when there is none.
+
+    `parse` reads the sort value back (a `ValueError` makes the cursor invalid, a 422 on `field`).
+    """
+    if cursor is None:
+        return start
+    sort_text, row_id = decode_cursor(cursor, field=field)
+    try:
+        sort_value = parse(sort_text)
+    except ValueError as exc:
+        raise ValidationFailedError("Invalid cursor", field=field) from exc
+    if not 0 <= row_id <= MAX_ROW_ID:
         raise ValidationFailedError("Invalid cursor", field=field)
     return sort_value, row_id
 

@@ -12,6 +12,8 @@ import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fc_common.asgi import HttpMiddleware
+
 REQUEST_ID_HEADER = "x-request-id"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -49,7 +51,7 @@ def accept_request_id(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
-class RequestContextMiddleware:
+class RequestContextMiddleware(HttpMiddleware):
     """Give each request an id, log one line when it ends, and add security headers."""
 
     def __init__(
@@ -59,14 +61,12 @@ class RequestContextMiddleware:
         skip_log_paths: frozenset[str] = frozenset(),
         observer: RequestObserver | None = None,
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.skip_log_paths = skip_log_paths
         self.observer = observer
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request with its id set, then log it and tell the observer."""
         raw = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode())
         request_id = accept_request_id(raw.decode("latin-1") if raw else None)
         token = request_id_var.set(request_id)

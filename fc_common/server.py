@@ -7,17 +7,32 @@ import gc
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
 from fc_common.health import DRAINING
+from fc_common.logging import configure_logging
 from fc_common.metrics import start_metrics_server
-from fc_common.settings import CommonSettings
+from fc_common.settings import CommonSettings, load_settings
 from fc_common.tracing import configure_tracing
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+SettingsT = TypeVar("SettingsT", bound=CommonSettings)
+
+
+def run_process(
+    settings_class: type[SettingsT], create_app: Callable[[SettingsT], FastAPI], *, service: str
+) -> None:
+    """What `python -m <service>` does: read the settings from the environment, configure
+    logging, and serve the app they describe until stopped."""
+    settings = load_settings(settings_class, service=service)
+    configure_logging(settings, service=service)
+    serve(create_app(settings), settings, service=service)
 
 
 def serve(app: FastAPI, settings: CommonSettings, *, service: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Collection
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from starlette.types import Scope
@@ -14,12 +15,15 @@ from fc_common.body_limit import BodyLimitMiddleware
 from fc_common.db import Database
 from fc_common.errors import install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
+from fc_common.internal_auth import CallerDep
 from fc_common.metrics import HttpMetrics, ScrapeCollector, collect_while_running
 from fc_common.request_context import RequestContextMiddleware
 from fc_common.scrape_metrics import database_collector, disk_collector, readiness_collector
 from fc_common.settings import CommonSettings
 from fc_common.sql_metrics import time_statements
 from fc_common.tracing import instrument_app
+
+T = TypeVar("T")
 
 HEALTH_PATHS = frozenset({"/health", "/health/ready"})
 
@@ -99,3 +103,23 @@ def app_database(request: Request) -> Database:
 
 
 DatabaseDep = Annotated[Database, Depends(app_database)]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerReads:
+    """The request caller's reads: `read(fn, **arguments)` calls a read function with a read
+    session and the caller's `owner_id` (what `WriteOnce.write` is to writes)."""
+
+    db: Database
+    owner_id: int
+
+    def __call__(self, read: Callable[..., T], **arguments: Any) -> T:
+        return self.db.query(read, owner_id=self.owner_id, **arguments)
+
+
+def owner_reads(caller: CallerDep, db: DatabaseDep) -> OwnerReads:
+    """Reads scoped to the authenticated caller."""
+    return OwnerReads(db=db, owner_id=caller.user_id)
+
+
+ReadsDep = Annotated[OwnerReads, Depends(owner_reads)]

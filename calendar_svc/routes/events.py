@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, status
 
-from calendar_svc import event_reads, queries
+from calendar_svc import event_reads, event_writes
 from calendar_svc.event_search import EventSearch
 from calendar_svc.models import EventCreate, EventPublic, EventUpdate, RangesBody
 from fc_common.batch import Items, Results, TagPagesBody
-from fc_common.db import Database
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
-from fc_common.internal_auth import CallerDep
-from fc_common.openapi import created_links
+from fc_common.openapi import NO_CONTENT, created_responses
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
-from fc_common.service_app import DatabaseDep
+from fc_common.service_app import DatabaseDep, ReadsDep
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -29,84 +26,51 @@ EventId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The event's id")
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={
-        201: {"links": created_links(EVENT_OPERATIONS, path_param="event_id")},
-        **error_responses(400, 401, 413, 422),
-    },
+    responses=created_responses(
+        EVENT_OPERATIONS, path_param="event_id", errors=(400, 401, 413, 422)
+    ),
 )
 def create_event(body: EventCreate, once: WriteOnceDep, db: DatabaseDep) -> EventPublic:
     """Create an event, tagged with some of the owner's tags."""
-    with db.write() as session:
-        create = partial(queries.create_event, session=session, owner_id=once.owner_id, data=body)
-        return once.run(session, create, EventPublic)
+    return once.write(db, event_writes.create_event, EventPublic, data=body)
 
 
 @router.get("", responses=error_responses(401, 413, 422))
-def list_events(
-    filters: Annotated[EventSearch, Query()], caller: CallerDep, db: DatabaseDep
-) -> Page[EventPublic]:
+def list_events(filters: Annotated[EventSearch, Query()], read: ReadsDep) -> Page[EventPublic]:
     """List the owner's events by start time, filtered, one keyset page at a time."""
-    return _events_page(filters, caller.user_id, db)
+    return read(event_reads.list_events, **filters.model_dump())
 
 
 @router.post("/search", responses=error_responses(400, 401, 413, 422))
-def search_events(body: EventSearch, caller: CallerDep, db: DatabaseDep) -> Page[EventPublic]:
+def search_events(body: EventSearch, read: ReadsDep) -> Page[EventPublic]:
     """The same list with its filters in a JSON body, so user text never travels in a URL."""
-    return _events_page(body, caller.user_id, db)
-
-
-def _events_page(filters: EventSearch, owner_id: int, db: Database) -> Page[EventPublic]:
-    """One page of the owner's events matching `filters`."""
-    with db.read() as session:
-        return event_reads.list_events(
-            session=session,
-            owner_id=owner_id,
-            start=filters.start,
-            end=filters.end,
-            tag_id=filters.tag_id,
-            search=filters.search,
-            first=filters.first,
-            after=filters.after,
-        )
+    return read(event_reads.list_events, **body.model_dump())
 
 
 @router.post("/batch", responses=error_responses(400, 401, 413, 422))
-def get_events(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[EventPublic]:
+def get_events(body: IdsBody, read: ReadsDep) -> Items[EventPublic]:
     """Read many events by id, in request order; null for a miss."""
-    with db.read() as session:
-        events = event_reads.get_events(session=session, owner_id=caller.user_id, ids=body.ids)
-    return Items[EventPublic](items=events)
+    return Items[EventPublic](items=read(event_reads.get_events, ids=body.ids))
 
 
 @router.post("/overlapping", responses=error_responses(400, 401, 413, 422))
-def events_overlapping(
-    body: RangesBody, caller: CallerDep, db: DatabaseDep
-) -> Results[list[EventPublic]]:
+def events_overlapping(body: RangesBody, read: ReadsDep) -> Results[list[EventPublic]]:
     """For each time range, the owner's events overlapping it, in request order."""
-    with db.read() as session:
-        results = event_reads.events_overlapping(
-            session=session, owner_id=caller.user_id, ranges=body.ranges
-        )
+    results = read(event_reads.events_overlapping, ranges=body.ranges)
     return Results[list[EventPublic]](results=results)
 
 
 @router.post("/by-tag", responses=error_responses(400, 401, 413, 422))
-def events_by_tag(
-    body: TagPagesBody, caller: CallerDep, db: DatabaseDep
-) -> Results[Page[EventPublic]]:
+def events_by_tag(body: TagPagesBody, read: ReadsDep) -> Results[Page[EventPublic]]:
     """For each tag request, one page of the owner's events carrying that tag."""
-    with db.read() as session:
-        pages = event_reads.events_by_tag(
-            session=session, owner_id=caller.user_id, requests=body.requests
-        )
+    pages = read(event_reads.events_by_tag, requests=body.requests)
     return Results[Page[EventPublic]](results=pages)
 
 
 @router.get("/{event_id}", responses=error_responses(401, 404, 413, 422))
-def get_event(event_id: EventId, caller: CallerDep, db: DatabaseDep) -> EventPublic:
+def get_event(event_id: EventId, read: ReadsDep) -> EventPublic:
     """Read one event with its tags."""
-    with db.read() as session:
-        return event_reads.get_event(session=session, owner_id=caller.user_id, event_id=event_id)
+    return read(event_reads.get_event, event_id=event_id)
 
 
 @router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))
@@ -114,27 +78,10 @@ def update_event(
     event_id: EventId, body: EventUpdate, once: WriteOnceDep, db: DatabaseDep
 ) -> EventPublic:
     """Change some of an event's fields; `tag_ids` replaces its tags."""
-    with db.write() as session:
-        update = partial(
-            queries.update_event,
-            session=session,
-            owner_id=once.owner_id,
-            event_id=event_id,
-            data=body,
-        )
-        return once.run(session, update, EventPublic)
+    return once.write(db, event_writes.update_event, EventPublic, event_id=event_id, data=body)
 
 
-@router.delete(
-    "/{event_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    responses=error_responses(401, 404, 413, 422),
-)
+@router.delete("/{event_id}", responses=error_responses(401, 404, 413, 422), **NO_CONTENT)
 def delete_event(event_id: EventId, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete an event and its tag links."""
-    with db.write() as session:
-        delete = partial(
-            queries.delete_event, session=session, owner_id=once.owner_id, event_id=event_id
-        )
-        once.run(session, delete, type(None))
+    once.write(db, event_writes.delete_event, type(None), event_id=event_id)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel
 
-from calendar_svc import queries
+from calendar_svc import tag_reads, tag_writes
 from calendar_svc.models import TagCreate, TagPublic, TagUpdate
 from fc_common.batch import Items
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
-from fc_common.internal_auth import CallerDep
-from fc_common.openapi import created_links
+from fc_common.openapi import NO_CONTENT, created_responses
 from fc_common.pagination import MAX_ROW_ID, IdsBody
-from fc_common.service_app import DatabaseDep
+from fc_common.service_app import DatabaseDep, ReadsDep
 
 router = APIRouter(prefix="/tags", tags=["tags"])
 
@@ -34,58 +32,40 @@ class TagList(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={
-        201: {"links": created_links(TAG_OPERATIONS, path_param="tag_id")},
-        **error_responses(400, 401, 409, 413, 422),
-    },
+    responses=created_responses(
+        TAG_OPERATIONS, path_param="tag_id", errors=(400, 401, 409, 413, 422)
+    ),
 )
 def create_tag(body: TagCreate, once: WriteOnceDep, db: DatabaseDep) -> TagPublic:
     """Create a tag; its name must be new to the owner, ignoring case."""
-    with db.write() as session:
-        create = partial(queries.create_tag, session=session, owner_id=once.owner_id, data=body)
-        return once.run(session, create, TagPublic)
+    return once.write(db, tag_writes.create_tag, TagPublic, data=body)
 
 
 @router.get("", responses=error_responses(401, 413, 422))
-def list_tags(caller: CallerDep, db: DatabaseDep) -> TagList:
+def list_tags(read: ReadsDep) -> TagList:
     """List the owner's tags by name."""
-    with db.read() as session:
-        return TagList(items=queries.list_tags(session=session, owner_id=caller.user_id))
+    return TagList(items=read(tag_reads.list_tags))
 
 
 @router.post("/batch", responses=error_responses(400, 401, 413, 422))
-def get_tags(body: IdsBody, caller: CallerDep, db: DatabaseDep) -> Items[TagPublic]:
+def get_tags(body: IdsBody, read: ReadsDep) -> Items[TagPublic]:
     """Read many tags by id, in request order; null for a miss."""
-    with db.read() as session:
-        tags = queries.get_tags(session=session, owner_id=caller.user_id, ids=body.ids)
-    return Items[TagPublic](items=tags)
+    return Items[TagPublic](items=read(tag_reads.get_tags, ids=body.ids))
 
 
 @router.get("/{tag_id}", responses=error_responses(401, 404, 413, 422))
-def get_tag(tag_id: TagId, caller: CallerDep, db: DatabaseDep) -> TagPublic:
+def get_tag(tag_id: TagId, read: ReadsDep) -> TagPublic:
     """Read one tag."""
-    with db.read() as session:
-        return queries.get_tag(session=session, owner_id=caller.user_id, tag_id=tag_id)
+    return read(tag_reads.get_tag, tag_id=tag_id)
 
 
 @router.patch("/{tag_id}", responses=error_responses(400, 401, 404, 409, 413, 422))
 def update_tag(tag_id: TagId, body: TagUpdate, once: WriteOnceDep, db: DatabaseDep) -> TagPublic:
     """Rename or recolor a tag."""
-    with db.write() as session:
-        update = partial(
-            queries.update_tag, session=session, owner_id=once.owner_id, tag_id=tag_id, data=body
-        )
-        return once.run(session, update, TagPublic)
+    return once.write(db, tag_writes.update_tag, TagPublic, tag_id=tag_id, data=body)
 
 
-@router.delete(
-    "/{tag_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    responses=error_responses(401, 404, 413, 422),
-)
+@router.delete("/{tag_id}", responses=error_responses(401, 404, 413, 422), **NO_CONTENT)
 def delete_tag(tag_id: TagId, once: WriteOnceDep, db: DatabaseDep) -> None:
     """Delete a tag and its links to events, leaving a tombstone the diary follows."""
-    with db.write() as session:
-        delete = partial(queries.delete_tag, session=session, owner_id=once.owner_id, tag_id=tag_id)
-        once.run(session, delete, type(None))
+    once.write(db, tag_writes.delete_tag, type(None), tag_id=tag_id)

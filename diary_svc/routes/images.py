@@ -12,6 +12,7 @@ from diary_svc.models import ImagePublic
 from diary_svc.routes.entries import EntryId
 from fc_common.errors import error_responses
 from fc_common.internal_auth import CallerDep
+from fc_common.openapi import NO_CONTENT
 from fc_common.pagination import MAX_ROW_ID
 from fc_common.service_app import DatabaseDep
 
@@ -102,12 +103,7 @@ def get_image_content(
     return StreamingResponse(content.chunks(), media_type=content.content_type, headers=headers)
 
 
-@router.delete(
-    "/images/{image_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
-    responses=error_responses(404),
-)
+@router.delete("/images/{image_id}", responses=error_responses(404), **NO_CONTENT)
 def delete_image(image_id: ImageId, caller: CallerDep, db: DatabaseDep, shelf: ShelfDep) -> None:
     """Delete one of the caller's images: its row, then its file."""
     shelf.delete(db=db, owner_id=caller.user_id, image_id=image_id)

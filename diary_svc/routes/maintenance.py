@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends
-
 from diary_svc.tag_retirement import last_seq, retire_tag
-from fc_common.errors import error_responses
-from fc_common.internal_auth import require_internal_token
 from fc_common.service_app import DatabaseDep
+from fc_common.service_routes import maintenance_router
 from fc_common.tag_feed import DeletedTags, FeedPosition
 
-router = APIRouter(
-    prefix="/maintenance",
-    tags=["maintenance"],
-    dependencies=[Depends(require_internal_token)],
-    responses=error_responses(400, 401, 413, 422),
-)
+router = maintenance_router(400, 401, 413, 422)
 
 
 @router.get("/deleted-tags/position")

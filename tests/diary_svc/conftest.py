@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from diary_svc.app import create_app
 from diary_svc.settings import DiarySettings
-from scripts.processes import Process
-from tests.support.service_app import (
-    OWNER_A,
-    TOKEN,
-    asgi_client,
-    headers_for,
-    running_process,
-    started,
-)
+from tests.support.service_app import OWNER_A, TOKEN, headers_for, running_process
+from tests.support.service_fixtures import app_fixtures, created, process_runner
 
 MAX_BODY_BYTES = 262_144
 
 _titles = itertools.count(1)
+
+app, client, bare_client = app_fixtures(create_app, host="diary")
+
+running_diary = process_runner(running_process, "diary_svc", env_prefix="DIARY_")
 
 
 @pytest.fixture
@@ -41,34 +35,12 @@ def settings(database_url: str, tmp_path: Path) -> DiarySettings:
     )
 
 
-@pytest.fixture
-async def app(settings: DiarySettings) -> AsyncIterator[FastAPI]:
-    """The diary app, started (migrated) and stopped around the test."""
-    async with started(create_app(settings)) as application:
-        yield application
-
-
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client acting for owner A."""
-    async with asgi_client(app, host="diary") as http:
-        yield http
-
-
 async def make_entry(
     client: httpx.AsyncClient, *, owner_id: int = OWNER_A, **overrides: Any
 ) -> dict[str, Any]:
     """Create an entry (dated 2026-03-01 by default) and return its JSON."""
-    body: dict[str, Any] = {
-        "date": "2026-03-01",
-        "title": f"Day {next(_titles)}",
-        "content": "A quiet day.",
-    }
-    body.update(overrides)
-    response = await client.post("/entries", json=body, headers=headers_for(owner_id))
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
+    body = {"date": "2026-03-01", "title": f"Day {next(_titles)}", "content": "A quiet day."}
+    return await created(client, "/entries", {**body, **overrides}, owner_id=owner_id)
 
 
 async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -> int:
@@ -77,10 +49,3 @@ async def count_entries(client: httpx.AsyncClient, *, owner_id: int = OWNER_A) -
     assert response.status_code == 200, response.text
     total: int = response.json()["total_count"]
     return total
-
-
-def running_diary(database_url: str, workdir: Path) -> AbstractContextManager[Process]:
-    """A real `python -m diary_svc` on loopback, on the given database, for a `with` block."""
-    return running_process(
-        "diary_svc", env_prefix="DIARY_", database_url=database_url, workdir=workdir
-    )

@@ -12,6 +12,7 @@ from diary_svc.app import create_app
 from diary_svc.models import DateRange
 from diary_svc.settings import DiarySettings
 from fc_common.db import Database
+from fc_common.pagination import encode_cursor
 from tests.support.sql import captured_sql, explain
 
 INDEX = "ix_entry_owner_date_id"
@@ -32,11 +33,10 @@ async def test_list_and_range_queries_search_the_owner_date_index(
             entry_reads.list_entries(
                 session=session,
                 owner_id=1,
-                filters=entry_reads.EntryFilters(
-                    date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 2, 1)
-                ),
+                date_from=dt.date(2026, 1, 1),
+                date_to=dt.date(2026, 2, 1),
                 first=20,
-                after=(dt.date(2026, 1, 3), 5),
+                after=encode_cursor(dt.date(2026, 1, 3).isoformat(), 5),
             )
             entry_reads.entries_in_ranges(
                 session=session,
