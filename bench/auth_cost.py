@@ -31,7 +31,7 @@ from graph_gateway.accounts.passwords import Passwords
 from graph_gateway.accounts.wiring import build_account_parts
 from graph_gateway.app import MIGRATIONS_DIR
 from graph_gateway.clients.base import Upstream
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.http.image_urls import ImageUrlSigner
 from graph_gateway.settings import GatewaySettings
 
 ROUNDS = 5

@@ -1,22 +1,19 @@
-"""The per-request context: the services, the caller (resolved before execution), the clients
-acting for that caller, and the DataLoaders."""
+"""The per-request context: everything a resolver needs, typed.
+
+The services (`Services`, built once), the caller (resolved before execution), the clients
+acting for that caller, the DataLoaders, and what signed URLs and uploads need.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from starlette.datastructures import State
 from strawberry.fastapi import BaseContext
 
-from graph_gateway.accounts.api_keys import ApiKeys
-from graph_gateway.accounts.auth import Accounts
-from graph_gateway.accounts.authenticator import Authenticator, Principal
-from graph_gateway.accounts.deletion import AccountEraser
-from graph_gateway.clients.base import Upstream
+from graph_gateway.accounts.authenticator import Principal
 from graph_gateway.clients.calendar import CalendarClient
 from graph_gateway.clients.diary import DiaryClient
 from graph_gateway.clients.diary_images import DiaryImagesClient
@@ -26,32 +23,15 @@ from graph_gateway.errors import (
     ServiceUnavailableError,
     UnauthenticatedError,
 )
-from graph_gateway.exports.exporter import Exporter
-from graph_gateway.field_deadline import OUT_OF_TIME
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.extensions.deadline import OUT_OF_TIME
+from graph_gateway.http.image_urls import ImageUrlSigner
 from graph_gateway.loaders import Loaders
-from graph_gateway.rate_limit import RateLimiter
+from graph_gateway.services import GatewayServices, Services
 from graph_gateway.time_zones import time_zone
 from graph_gateway.write_keys import WriteKeys
 
 TOKEN_HINT = "Authentication required: send the header `Authorization: Bearer <token>`"  # noqa: S105 - a message
 SESSION_ONLY = "API keys cannot manage keys, sessions, the password or the account; log in"
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the gateway talks to, built once in the app's lifespan."""
-
-    accounts: Accounts
-    authenticator: Authenticator
-    api_keys: ApiKeys
-    eraser: AccountEraser
-    exporter: Exporter
-    calendar: Upstream
-    diary: Upstream
-    rate_limiter: RateLimiter | None = None
-    # The request's time budget also bounds the credential check (a cached database read).
-    auth_deadline_s: float = 15.0
 
 
 class GatewayContext(BaseContext):
@@ -70,6 +50,23 @@ class GatewayContext(BaseContext):
         self.principal_or_none = principal
         self._auth_error = auth_error
         self.idempotency_key = idempotency_key
+
+    @cached_property
+    def base_url(self) -> str:
+        """The request's own address: signed image and export URLs start with it (unless
+        GATEWAY_PUBLIC_URL says otherwise)."""
+        assert self.request is not None, "GraphQL runs over HTTP only"
+        return str(self.request.base_url)
+
+    @property
+    def image_urls(self) -> ImageUrlSigner:
+        """The signer of image (and export) URLs."""
+        return self.services.image_urls
+
+    @property
+    def max_image_bytes(self) -> int:
+        """The largest image upload accepted (`GATEWAY_MAX_IMAGE_BYTES`)."""
+        return self.services.settings.max_image_bytes
 
     @property
     def principal(self) -> Principal:
@@ -116,31 +113,6 @@ class GatewayContext(BaseContext):
         """The diary's image routes, acting for the signed-in user."""
         return DiaryImagesClient(self.services.diary, user_id=self.user_id)
 
-    # Stand-ins read from the app until the typed container of issue 11 (helper H1) lands.
-    @property
-    def image_urls(self) -> ImageUrlSigner:
-        """Signs the URLs that show images."""
-        signer: ImageUrlSigner = self._app_state.image_urls
-        return signer
-
-    @property
-    def max_image_bytes(self) -> int:
-        """The largest image upload accepted."""
-        limit: int = self._app_state.max_image_bytes
-        return limit
-
-    @property
-    def base_url(self) -> str:
-        """The request's base URL, which signed links start with."""
-        assert self.request is not None, "GraphQL runs over HTTP only"
-        return str(self.request.base_url)
-
-    @property
-    def _app_state(self) -> State:
-        assert self.request is not None, "GraphQL runs over HTTP only"
-        state: State = self.request.app.state
-        return state
-
     @cached_property
     def loaders(self) -> Loaders:
         """This request's DataLoaders."""
@@ -155,30 +127,33 @@ def bearer_credential(authorization: str) -> str:
     return credential.strip()
 
 
-async def get_context(request: Request) -> GatewayContext:
+async def get_context(request: Request, services: GatewayServices) -> GatewayContext:
     """Build the context for one GraphQL request (a FastAPI dependency).
 
     The credential is checked here, before execution, because a session's revocation is a
     (cached) database read; an error is kept and raised only where a field needs the caller,
     so `signUp`, `logIn` and introspection work whatever the header says.
     """
-    services: Services = request.app.state.services
     authorization = request.headers.get("authorization")
-    key = request.headers.get("idempotency-key")
+
+    def context(principal: Principal | None, error: GatewayError | None = None) -> GatewayContext:
+        return GatewayContext(
+            services=services,
+            principal=principal,
+            auth_error=error,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
+
     if authorization is None:
-        return GatewayContext(services=services, principal=None, idempotency_key=key)
+        return context(None)
     try:
-        async with asyncio.timeout(services.auth_deadline_s):
+        # The request's time budget also bounds the credential check (a cached database read).
+        async with asyncio.timeout(services.settings.request_deadline_s):
             principal = await services.authenticator.authenticate(bearer_credential(authorization))
     except TimeoutError:
         # The accounts database (or the threads that read it) did not answer in time: every
         # field that needs the caller is SERVICE_UNAVAILABLE, and nothing runs for them.
-        error = ServiceUnavailableError("gateway", OUT_OF_TIME)
-        return GatewayContext(
-            services=services, principal=None, auth_error=error, idempotency_key=key
-        )
+        return context(None, ServiceUnavailableError("gateway", OUT_OF_TIME))
     except GatewayError as error:
-        return GatewayContext(
-            services=services, principal=None, auth_error=error, idempotency_key=key
-        )
-    return GatewayContext(services=services, principal=principal, idempotency_key=key)
+        return context(None, error)
+    return context(principal)

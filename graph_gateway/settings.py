@@ -1,23 +1,39 @@
-"""Gateway settings, read from `GATEWAY_*` (and the shared `FC_*`) variables."""
+"""Gateway settings, read from `GATEWAY_*` (and the shared `FC_*`) variables.
+
+A leaf: values and their validation only (pydantic and the standard library). What is built from
+them is built where it is used: the services in `app.py`'s lifespan, the extensions in
+`schema.py`. `FC_ENVIRONMENT=production` also turns introspection and "did you mean"
+suggestions off.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import json
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from fc_common.settings import MIN_PRODUCTION_SECRET_LENGTH
-from graph_gateway.hardening import HardeningSettings
+from fc_common.settings import MIN_PRODUCTION_SECRET_LENGTH, CommonSettings
+
+PersistedQueryMode = Literal["off", "automatic", "allow_list"]
+# What the `limits` library reads as one limit: "300/minute", "10 per 2 hours".
+_RATE_LIMIT = re.compile(
+    r"^\s*[0-9]+\s*(/|\s*per\s*)\s*[0-9]*\s*(second|minute|hour|day|month|year)s?\s*$",
+    re.IGNORECASE,
+)
 
 DEV_JWT_SECRET = "dev-jwt-secret-change-me-not-for-production"  # noqa: S105 - the refused default
 MIN_PRODUCTION_PASSWORD_MEMORY_KIB = 19_456  # OWASP's floor for argon2id
 
 
-class GatewaySettings(HardeningSettings):
-    """Where the gateway listens, its accounts database, the services it calls and its tokens."""
+class GatewaySettings(CommonSettings):
+    """Where the gateway listens, its accounts database, the services it calls, its tokens and
+    its hardening (deadline, retries, breakers, document limits, rate limits, persisted queries)."""
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", populate_by_name=True, extra="ignore")
 
@@ -68,8 +84,47 @@ class GatewaySettings(HardeningSettings):
     upstream_connect_timeout_s: float = Field(2.0, gt=0)
     upstream_timeout_s: float = Field(10.0, gt=0)
     upstream_max_connections: int = Field(100, ge=1)
-    upstream_max_keepalive: int = Field(20, ge=0)
     readiness_timeout_s: float = Field(2.0, gt=0)
+
+    request_deadline_s: float = Field(15.0, gt=0, description="Time budget of one request")
+    upstream_retries: int = Field(2, ge=0, le=5, description="Extra attempts for reads")
+    breaker_failure_threshold: int = Field(5, ge=1)
+    breaker_reset_timeout_s: float = Field(10.0, gt=0)
+    slow_upstream_s: float = Field(1.0, gt=0, description="Answers slower than this: degraded")
+
+    max_query_chars: int = Field(32_768, ge=1_024)
+    max_query_tokens: int = Field(2_000, ge=100)
+    max_query_depth: int = Field(12, ge=2)
+    max_query_aliases: int = Field(30, ge=0)
+    max_query_cost: int = Field(50_000, ge=100)
+
+    rate_limit_enabled: bool | None = Field(
+        None, description="Unset: on, except when FC_ENVIRONMENT=test"
+    )
+    rate_limit_storage_uri: str = Field("memory://", description="memory:// or redis://host:port")
+    rate_limit_per_client: str = "300/minute"
+    rate_limit_sign_in_per_ip: str = "10/minute"
+    rate_limit_sign_in_per_email: str = "30/hour"
+    rate_limit_per_api_key: str = "120/minute"
+    rate_limit_export_per_user: str = "5/hour"
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxies whose X-Forwarded-For and -Proto are believed (IPs/CIDRs)",
+    )
+
+    persisted_queries: PersistedQueryMode = Field(
+        "automatic", description="off, automatic (Apollo APQ) or allow_list (manifest only)"
+    )
+    persisted_query_manifest: Path | None = Field(
+        None, description="Apollo persisted query manifest: the allow-list"
+    )
+    persisted_query_cache_size: int = Field(1_000, ge=1, description="APQ documents remembered")
+    persisted_query_storage_uri: str = Field(
+        "memory://", description="memory:// (this process) or redis://… (shared by replicas)"
+    )
+    persisted_query_ttl_s: int = Field(
+        86_400, ge=60, description="How long a shared APQ document is kept after its last use"
+    )
 
     # Diary images: the upload limit and the signed, expiring URLs that show them.
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
@@ -91,6 +146,51 @@ class GatewaySettings(HardeningSettings):
 
     # Where `make backup` records its last success (read for the backup-age metric).
     backup_root: Path = Field(Path("./backups"), validation_alias="FC_BACKUP_ROOT")
+
+    @model_validator(mode="after")
+    def _allow_list_has_a_manifest(self) -> Self:
+        """Refuse allow-list mode without a readable, well-formed manifest."""
+        if self.persisted_queries == "allow_list":
+            if self.persisted_query_manifest is None:
+                raise ValueError("GATEWAY_PERSISTED_QUERIES=allow_list needs a manifest")
+            load_manifest(self.persisted_query_manifest)
+        return self
+
+    @field_validator(
+        "rate_limit_per_client",
+        "rate_limit_sign_in_per_ip",
+        "rate_limit_sign_in_per_email",
+        "rate_limit_per_api_key",
+        "rate_limit_export_per_user",
+    )
+    @classmethod
+    def _is_limit(cls, value: str) -> str:
+        """Refuse limit strings the `limits` library cannot read."""
+        if not _RATE_LIMIT.match(value):
+            raise ValueError(f"not a rate limit: {value!r} (e.g. '300/minute')")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _are_networks(cls, value: list[str]) -> list[str]:
+        """Refuse proxy entries that are not addresses or CIDR blocks."""
+        parse_networks(value)
+        return value
+
+    @field_validator("rate_limit_storage_uri", "persisted_query_storage_uri")
+    @classmethod
+    def _is_storage(cls, value: str) -> str:
+        """Refuse storage the limiter or the APQ store cannot use."""
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("storage must be memory:// or redis://")
+        return value
+
+    @property
+    def rate_limits_on(self) -> bool:
+        """Whether requests are rate-limited."""
+        if self.rate_limit_enabled is None:
+            return self.environment != "test"
+        return self.rate_limit_enabled
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -122,3 +222,37 @@ class GatewaySettings(HardeningSettings):
         if self.password_time_cost < 2:
             problems.append("GATEWAY_PASSWORD_TIME_COST must be at least 2 in production")
         return problems
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(values: list[str] | tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """Proxy addresses or CIDR blocks; raise ValueError for anything else."""
+    return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values if v.strip())
+
+
+def load_manifest(path: Path) -> dict[str, str]:
+    """Read a persisted query manifest into `{hash: document}`; ValueError when malformed.
+
+    Apollo's format (`{"operations": [{"id", "body"}, ...]}`) or a plain `{hash: document}`
+    object; each id must be the SHA-256 of its body.
+    """
+    raw = json.loads(path.read_bytes())
+    if isinstance(raw, dict) and isinstance(raw.get("operations"), list):
+        pairs = [(op.get("id"), op.get("body")) for op in raw["operations"]]
+    elif isinstance(raw, dict):
+        pairs = list(raw.items())
+    else:
+        raise ValueError(f"{path}: not a persisted query manifest")
+    manifest: dict[str, str] = {}
+    for key, body in pairs:
+        if not isinstance(key, str) or not isinstance(body, str) or sha256_hex(body) != key:
+            raise ValueError(f"{path}: entry {key!r} is not the SHA-256 of its document")
+        manifest[key] = body
+    return manifest
+
+
+def sha256_hex(document: str) -> str:
+    """The SHA-256 of a document, as APQ names it."""
+    return hashlib.sha256(document.encode()).hexdigest()

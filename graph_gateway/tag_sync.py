@@ -18,7 +18,7 @@ import structlog
 
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.service_json import no_content
-from graph_gateway.idempotency_store import IdempotencyStore
+from graph_gateway.http.idempotency_store import IdempotencyStore
 
 log = structlog.get_logger("fc.gateway.tag_sync")
 

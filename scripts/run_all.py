@@ -22,7 +22,7 @@ import httpx
 from calendar_svc.settings import CalendarSettings
 from diary_svc.settings import DiarySettings
 from fc_common.settings import CommonSettings, load_settings
-from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
+from graph_gateway.http.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
 from scripts.migrate import migrate_all
 from scripts.ports import port_holder, port_is_free

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from fc_common.settings import load_settings
-from graph_gateway.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
+from graph_gateway.http.graphiql.page import DEMO_EMAIL, DEMO_PASSWORD
 from graph_gateway.settings import GatewaySettings
 from scripts.demo_data import (
     README_MONTH,

@@ -23,15 +23,25 @@ from graph_gateway.time_zones import DEFAULT_TIME_ZONE, time_zone
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]+$")
 WRONG_CREDENTIALS = "Wrong email or password"
 WRONG_PASSWORD = "The current password is wrong"  # noqa: S105 - a message
+NO_ACCOUNT = "The account no longer exists"
 
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """A signed-in user and their session's tokens."""
+    """A signed-in user and their session's new tokens."""
 
-    token: str
-    refresh_token: str
+    issued: Issued
     user: User
+
+    @property
+    def token(self) -> str:
+        """The access token (a JWT)."""
+        return self.issued.token
+
+    @property
+    def refresh_token(self) -> str:
+        """The refresh token, traded once for the next pair."""
+        return self.issued.refresh_token
 
 
 def normalize_email(raw: str) -> str:
@@ -100,7 +110,7 @@ class Accounts:
                 issued = self.sessions.start(session, user_id=user.id, now=now)
         except queries.EmailTakenError as exc:
             raise BadUserInputError("An account with this email exists", field="email") from exc
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def log_in(self, *, email: str, password: str) -> SignedIn:
         """Sign in; a wrong email and a wrong password get the same UNAUTHENTICATED error."""
@@ -119,24 +129,19 @@ class Accounts:
                 new_hash = self.passwords.hash(password)
                 queries.set_password_hash(session=session, user_id=user.id, password_hash=new_hash)
             issued = self.sessions.start(session, user_id=user.id, now=datetime.now(UTC))
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         """Trade a refresh token for new tokens (the old one dies)."""
         issued = await to_thread.run_sync(self.sessions.refresh, refresh_token)
-        user = await self.get_user(issued.user_id)
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
-        return _signed_in(issued, user)
+        return SignedIn(issued, existing(await self.get_user(issued.user_id)))
 
     async def change_password(self, *, user_id: int, current: str, new: str) -> SignedIn:
         """Replace the password (the current one is required), end every session, start one."""
         return await to_thread.run_sync(self._change_password, user_id, current, new)
 
     def _change_password(self, user_id: int, current: str, new: str) -> SignedIn:
-        user = self._get_user(user_id)
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
+        user = existing(self._get_user(user_id))
         if not self.passwords.verify(user.password_hash, current):
             raise BadUserInputError(WRONG_PASSWORD, field="currentPassword")
         check_password(new, email=user.email, field="newPassword")
@@ -150,7 +155,7 @@ class Accounts:
             self.sessions.end_all(session, user_id=user_id, reason="password_changed", now=now)
             issued = self.sessions.start(session, user_id=user_id, now=now)
         self.sessions.forget(user_id)
-        return _signed_in(issued, user)
+        return SignedIn(issued, user)
 
     async def log_out(self, *, user_id: int, session_id: int) -> None:
         """End one session."""
@@ -187,16 +192,15 @@ class Accounts:
         self, user_id: int, set_name: bool, name: str | None, zone: str | None
     ) -> User:
         with self.db.write() as session:
-            user = queries.update_profile(
-                session=session,
-                user_id=user_id,
-                display_name=name,
-                set_name=set_name,
-                time_zone=zone,
+            return existing(
+                queries.update_profile(
+                    session=session,
+                    user_id=user_id,
+                    display_name=name,
+                    set_name=set_name,
+                    time_zone=zone,
+                )
             )
-        if user is None:
-            raise UnauthenticatedError("The account no longer exists")
-        return user
 
     async def verify_password(self, *, user_id: int, password: str) -> bool:
         """Whether `password` is the account's (for operations that ask for it again)."""
@@ -214,5 +218,8 @@ class Accounts:
             return queries.get_user(session=session, user_id=user_id)
 
 
-def _signed_in(issued: Issued, user: User) -> SignedIn:
-    return SignedIn(token=issued.token, refresh_token=issued.refresh_token, user=user)
+def existing(user: User | None) -> User:
+    """The account, else UNAUTHENTICATED (it was deleted while its token still lived)."""
+    if user is None:
+        raise UnauthenticatedError(NO_ACCOUNT)
+    return user

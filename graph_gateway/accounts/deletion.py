@@ -15,6 +15,7 @@ gateway finishes it at its next start (and keeps retrying while a service is dow
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -35,28 +36,21 @@ from graph_gateway.write_keys import WriteKeys
 log = structlog.get_logger("graph_gateway.deletion")
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
 class AccountEraser:
     """Erase accounts everywhere, and finish erasures a crash interrupted."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        calendar: Upstream,
-        diary: Upstream,
-        exports: ExportStore,
-        forget: Callable[[int], None],
-    ) -> None:
-        self.db = db
-        self.calendar = calendar
-        self.diary = diary
-        self.exports = exports
-        self._forget = forget
+    db: Database
+    calendar: Upstream
+    diary: Upstream
+    exports: ExportStore
+    # Told the user id once the account is a tombstone, so this process forgets its sessions.
+    forget: Callable[[int], None]
 
     async def erase(self, user_id: int) -> None:
         """Erase an account: gone for its owner at once, its data as soon as the services answer."""
         await to_thread.run_sync(self._begin, user_id)
-        self._forget(user_id)
+        self.forget(user_id)
         try:
             await self.finish(user_id)
         except ServiceUnavailableError as exc:

@@ -20,7 +20,14 @@ MAX_API_KEY_NAME_LENGTH = 100
 DIGEST_LENGTH = 64  # hex SHA-256
 
 
-class User(SQLModel, table=True):
+class _Row(SQLModel):
+    """What every table with its own ids has: a 64-bit id and when the row was made."""
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class User(_Row, table=True):
     """An account; `email` is stored lower-cased, which makes it unique case-insensitively."""
 
     __tablename__ = "user_account"
@@ -29,11 +36,9 @@ class User(SQLModel, table=True):
         {"sqlite_autoincrement": True},  # a deleted account's id never returns
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     email: str = Field(max_length=MAX_EMAIL_LENGTH, nullable=False)
     password_hash: str = Field(max_length=255, nullable=False)
     display_name: str | None = Field(default=None, max_length=MAX_DISPLAY_NAME_LENGTH)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     time_zone: str = Field(
         default="UTC",
         max_length=MAX_TIME_ZONE_LENGTH,
@@ -42,7 +47,7 @@ class User(SQLModel, table=True):
     )
 
 
-class AuthSession(SQLModel, table=True):
+class AuthSession(_Row, table=True):
     """One sign-in (a refresh-token family); its access tokens carry its id as `sid`."""
 
     __tablename__ = "auth_session"
@@ -51,16 +56,14 @@ class AuthSession(SQLModel, table=True):
         {"sqlite_autoincrement": True},  # ids never reused: caches key on them
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     user_id: int = Field(sa_type=ID_TYPE, foreign_key="user_account.id", nullable=False)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     # Absolute lifetime: no refresh extends a session past this (OWASP's absolute timeout).
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_reason: str | None = Field(default=None, max_length=32)
 
 
-class RefreshToken(SQLModel, table=True):
+class RefreshToken(_Row, table=True):
     """One refresh token of a session, stored as a keyed hash; `used_at` marks it rotated."""
 
     __tablename__ = "refresh_token"
@@ -70,15 +73,13 @@ class RefreshToken(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     session_id: int = Field(sa_type=ID_TYPE, foreign_key="auth_session.id", nullable=False)
     token_hash: str = Field(max_length=DIGEST_LENGTH, nullable=False)
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ApiKey(SQLModel, table=True):
+class ApiKey(_Row, table=True):
     """A personal API key: only its keyed hash and its visible prefix are kept."""
 
     __tablename__ = "api_key"
@@ -88,13 +89,11 @@ class ApiKey(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True, sa_type=ID_TYPE)
     user_id: int = Field(sa_type=ID_TYPE, foreign_key="user_account.id", nullable=False)
     name: str = Field(max_length=MAX_API_KEY_NAME_LENGTH, nullable=False)
     prefix: str = Field(max_length=16, nullable=False)
     secret_hash: str = Field(max_length=DIGEST_LENGTH, nullable=False)
     scopes: str = Field(max_length=32, nullable=False)  # comma-separated, e.g. "READ,WRITE"
-    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -38,38 +38,29 @@ class Issued:
     user_id: int
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Sessions:
     """Start, rotate and end sessions; call from worker threads (the SQL blocks)."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        tokens: Tokens,
-        hasher: CredentialHasher,
-        refresh_ttl: timedelta,
-        max_lifetime: timedelta,
-        on_revoke: Callable[[int], None],
-    ) -> None:
-        self.db = db
-        self.tokens = tokens
-        self._hasher = hasher
-        self._refresh_ttl = refresh_ttl
-        self._max_lifetime = max_lifetime
-        # Told the user id whenever sessions end here, so this process forgets them at once.
-        self._on_revoke = on_revoke
+    db: Database
+    tokens: Tokens
+    hasher: CredentialHasher
+    refresh_ttl: timedelta
+    max_lifetime: timedelta
+    # Told the user id whenever sessions end here, so this process forgets them at once.
+    on_revoke: Callable[[int], None]
 
     def start(self, session: Session, *, user_id: int, now: datetime) -> Issued:
         """Start a session inside the caller's write transaction."""
         session_id = queries.create_session(
-            session=session, user_id=user_id, now=now, expires_at=now + self._max_lifetime
+            session=session, user_id=user_id, now=now, expires_at=now + self.max_lifetime
         )
         return self._issue(
             session,
             user_id=user_id,
             session_id=session_id,
             now=now,
-            session_expires_at=now + self._max_lifetime,
+            session_expires_at=now + self.max_lifetime,
         )
 
     def _issue(
@@ -85,9 +76,9 @@ class Sessions:
         queries.add_refresh_token(
             session=session,
             session_id=session_id,
-            token_hash=self._hasher.digest(refresh_token),
+            token_hash=self.hasher.digest(refresh_token),
             now=now,
-            expires_at=min(now + self._refresh_ttl, session_expires_at),
+            expires_at=min(now + self.refresh_ttl, session_expires_at),
         )
         return Issued(
             token=self.tokens.issue(user_id, session_id=session_id, now=now),
@@ -101,7 +92,7 @@ class Sessions:
         now = datetime.now(UTC)
         with self.db.write() as session:
             found = queries.find_refresh_token(
-                session=session, token_hash=self._hasher.digest(raw_token.strip())
+                session=session, token_hash=self.hasher.digest(raw_token.strip())
             )
             if found is None:
                 raise UnauthenticatedError(INVALID_REFRESH)
@@ -131,7 +122,7 @@ class Sessions:
             session_id=auth_session.id,
             user_id=auth_session.user_id,
         )
-        self._on_revoke(auth_session.user_id)
+        self.on_revoke(auth_session.user_id)
         raise UnauthenticatedError(INVALID_REFRESH)
 
     def end(self, *, user_id: int, session_id: int) -> None:
@@ -144,7 +135,7 @@ class Sessions:
                 now=datetime.now(UTC),
                 reason="logout",
             )
-        self._on_revoke(user_id)
+        self.on_revoke(user_id)
 
     def end_all(self, session: Session, *, user_id: int, reason: str, now: datetime) -> None:
         """End every session of a user inside the caller's write transaction."""
@@ -152,7 +143,7 @@ class Sessions:
 
     def forget(self, user_id: int) -> None:
         """Tell this process's cache that a user's sessions changed (after a commit)."""
-        self._on_revoke(user_id)
+        self.on_revoke(user_id)
 
     def live(self, session_id: int) -> queries.LiveSession | None:
         """The live session with this id, if any (the authenticator's cache miss)."""

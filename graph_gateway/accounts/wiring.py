@@ -25,7 +25,7 @@ from graph_gateway.accounts.tokens import Tokens
 from graph_gateway.clients.base import Upstream
 from graph_gateway.exports.exporter import Exporter
 from graph_gateway.exports.store import ExportStore
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.http.image_urls import ImageUrlSigner
 from graph_gateway.settings import GatewaySettings
 
 log = structlog.get_logger("graph_gateway.accounts")

@@ -6,8 +6,8 @@ import structlog
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from graph_gateway.exports.store import ExportStore
-from graph_gateway.image_urls import EXPORTS_PATH, ImageUrlSigner, InvalidImageUrlError
+from graph_gateway.http.image_urls import EXPORTS_PATH, InvalidImageUrlError
+from graph_gateway.services import GatewayServices
 
 log = structlog.get_logger("graph_gateway.exports")
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -24,12 +24,15 @@ def export_router() -> APIRouter:
     router = APIRouter()
 
     @router.get(f"{EXPORTS_PATH}/{{export_id}}", include_in_schema=False)
-    async def download_export(export_id: str, request: Request) -> Response:
+    async def download_export(
+        export_id: str, request: Request, services: GatewayServices
+    ) -> Response:
         """Send the archive a valid signed URL names (403 if forged or expired, 404 if gone)."""
-        signer: ImageUrlSigner = request.app.state.image_urls
-        store: ExportStore = request.app.state.services.exporter.store
+        store = services.exporter.store
         try:
-            user_id = signer.verify_export(export_id=export_id, params=request.query_params)
+            user_id = services.image_urls.verify_export(
+                export_id=export_id, params=request.query_params
+            )
             path = store.path(user_id=user_id, export_id=export_id)
         except (InvalidImageUrlError, ValueError) as exc:
             log.info("export URL refused", reason=str(exc))

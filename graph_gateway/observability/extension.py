@@ -19,6 +19,7 @@ from prometheus_client import Histogram
 from strawberry.extensions import SchemaExtension
 
 from fc_common.tracing import tracing_configured
+from graph_gateway.errors import GatewayError
 from graph_gateway.observability.metrics import (
     ERRORS,
     OPERATION_DURATION,
@@ -59,8 +60,9 @@ class ObservabilityExtension(SchemaExtension):
         with self._span("graphql.operation") as span:
             try:
                 yield
-            except GraphQLError as exc:
-                self._record(started, "refused", [exc], span)
+            except GatewayError as exc:
+                refusal = GraphQLError(exc.message, extensions=exc.extensions)
+                self._record(started, "refused", [refusal], span)
                 raise
             result = self.execution_context.result
             errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])

@@ -1,31 +1,14 @@
-"""The enums of the contract: a diary entry's mood and weather (same names as the diary service)."""
+"""The enums of the contract: a diary entry's mood and weather, the diary service's own names
+(`fc_common.diary_enums`) shown as GraphQL enums."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import strawberry
 
+from fc_common.diary_enums import Mood, Weather
 
-@strawberry.enum(description="How the day felt.")
-class Mood(StrEnum):
-    JOYFUL = "JOYFUL"
-    HAPPY = "HAPPY"
-    CALM = "CALM"
-    NEUTRAL = "NEUTRAL"
-    TIRED = "TIRED"
-    SAD = "SAD"
-    ANXIOUS = "ANXIOUS"
-    ANGRY = "ANGRY"
+# `strawberry.enum` marks the classes themselves, so they stay plain types for mypy.
+strawberry.enum(Mood, description="How the day felt.")
+strawberry.enum(Weather, description="What the weather was like.")
 
-
-@strawberry.enum(description="What the weather was like.")
-class Weather(StrEnum):
-    SUNNY = "SUNNY"
-    PARTLY_CLOUDY = "PARTLY_CLOUDY"
-    CLOUDY = "CLOUDY"
-    RAINY = "RAINY"
-    STORMY = "STORMY"
-    SNOWY = "SNOWY"
-    FOGGY = "FOGGY"
-    WINDY = "WINDY"
+__all__ = ["Mood", "Weather"]

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from graphql import build_schema, parse, validate
 
-from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
-from graph_gateway.graphiql.page import default_query
-from graph_gateway.http import negotiate
+from graph_gateway.http.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.http.graphiql.page import default_query
+from graph_gateway.http.router import negotiate
 from scripts.export_schema import gateway_sdl
 from tests.support.live_stack import LiveStack
 

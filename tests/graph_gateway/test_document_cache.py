@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import parse
 
-from graph_gateway.document_cache import DocumentCache, document_cache_extension
+from graph_gateway.extensions.document_cache import DocumentCache, document_cache_extension
 from tests.graph_gateway.conftest import Gateway, error_codes
 from tests.graph_gateway.factories import make_event
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import ExifTags, Image
 
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.http.image_urls import ImageUrlSigner
 from tests import image_factory
 from tests.graph_gateway.conftest import Gateway, error_codes
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph_gateway.plain_fields import read_plain_fields_directly
+from graph_gateway.extensions.plain_fields import read_plain_fields_directly
 from graph_gateway.schema import build_schema
 from graph_gateway.settings import GatewaySettings
 from tests.graph_gateway.conftest import Gateway

@@ -131,7 +131,5 @@ async def test_a_lost_diary_half_is_carried_over_by_the_tag_sync(
         assert (await _raw_tag_ids(gateway, token))[1] == {int(tag["id"])}
 
         services: Any = gateway.app.state.services
-        await tidy_once(
-            calendar=services.calendar, diary=services.diary, keys=gateway.app.state.idempotency
-        )
+        await tidy_once(calendar=services.calendar, diary=services.diary, keys=services.idempotency)
         assert await _raw_tag_ids(gateway, token) == (set(), set())

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from graphql import GraphQLID, GraphQLInt, GraphQLString
 
-from graph_gateway.argument_bounds import DEFAULT_MAX_CHARS, ID_MAX_CHARS, max_chars
-from graph_gateway.request_body import MAX_JSON_DEPTH
+from graph_gateway.extensions.argument_bounds import DEFAULT_MAX_CHARS, ID_MAX_CHARS, max_chars
+from graph_gateway.http.request_body import MAX_JSON_DEPTH
 from tests.hardening.conftest import gateway_request_line, new_request_id
 from tests.support.graphql_client import GraphQLClient, LiveUser
 from tests.support.live_stack import LiveStack

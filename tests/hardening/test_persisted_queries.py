@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graph_gateway.persisted_queries import sha256_hex
-from graph_gateway.settings import GatewaySettings
+from graph_gateway.settings import GatewaySettings, sha256_hex
 from tests.hardening.in_process import gateway
 
 QUERY = "query Hello { __typename }"

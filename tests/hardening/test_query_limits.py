@@ -7,13 +7,9 @@ import time
 import pytest
 from graphql import GraphQLSchema, parse
 
-from graph_gateway.query_limits import (
-    QueryLimits,
-    QueryTooComplexError,
-    check_measure,
-    measure_document,
-    size_violation,
-)
+from graph_gateway.errors import QueryTooComplexError
+from graph_gateway.extensions.query_cost import measure_document
+from graph_gateway.extensions.query_limits import QueryLimits, check_measure, size_violation
 from graph_gateway.schema import build_schema
 from graph_gateway.settings import GatewaySettings
 

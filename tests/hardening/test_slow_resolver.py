@@ -16,7 +16,7 @@ import httpx
 import pytest
 from anyio import to_thread
 
-from graph_gateway.field_deadline import GRACE_S
+from graph_gateway.extensions.deadline import GRACE_S
 from graph_gateway.settings import GatewaySettings
 from tests.conftest import DatabaseUrlFactory
 from tests.hardening.in_process import gateway

@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 import graph_gateway.accounts.models
-import graph_gateway.idempotency_store  # noqa: F401 - and the idempotency keys
+import graph_gateway.http.idempotency_store  # noqa: F401 - and the idempotency keys
 from fc_common.alembic_env import run_migrations
 
 run_migrations(SQLModel.metadata)

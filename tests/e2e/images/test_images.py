@@ -10,7 +10,7 @@ import pytest
 from gql import Client, FileVar, gql
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from graph_gateway.image_urls import ImageUrlSigner
+from graph_gateway.http.image_urls import ImageUrlSigner
 from graph_gateway.settings import GatewaySettings
 from tests import image_factory
 from tests.support.graphql_client import GraphQLClient

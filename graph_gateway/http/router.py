@@ -7,13 +7,14 @@ What plain Strawberry does differently, and this router fixes:
   variables that do not coerce) is a 400 without a `data` entry;
 - a mutation over GET is 405 with `Allow: POST`; a POST without a JSON or multipart body is 415;
 - a non-string `operationName` is a 400;
-- request-level failures carry a GraphQL error body, not plain text;
+- request-level failures carry a GraphQL error body, not plain text (their classes, codes and
+  statuses are in `errors.py`), and so does an answer an error gives its own status (413, 429);
 - GraphiQL is rendered only for browsers (`Accept: text/html`), from the gateway's own files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -31,30 +32,33 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph_gateway.csrf import CSRF_MESSAGE, forces_preflight
-from graph_gateway.graphiql import GraphiQLAssets, render_graphiql_page
-from graph_gateway.graphql_body import error_body, safe_json
-from graph_gateway.idempotency import run_once
-from graph_gateway.request_body import RequestRejectedError, decode_json, fill_files, request_data
+from graph_gateway.context import get_context
+from graph_gateway.errors import (
+    GatewayError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    RequestRejectedError,
+    UnsupportedMediaTypeError,
+    http_refusal,
+    refusal_of,
+)
+from graph_gateway.http.csrf import CSRF_MESSAGE, forces_preflight
+from graph_gateway.http.graphiql import GraphiQLAssets, render_graphiql_page
+from graph_gateway.http.graphql_body import error_body, safe_json
+from graph_gateway.http.idempotency import run_once
+from graph_gateway.http.request_body import decode_json, fill_files, request_data
+from graph_gateway.services import services_of_app
 from graph_gateway.settings import GatewaySettings
 
 log = structlog.get_logger("fc.gateway.http")
 
 GRAPHQL_PATH = "/graphql"
 ASSETS_PATH = f"{GRAPHQL_PATH}/assets"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 GRAPHQL_RESPONSE_JSON: Final = "application/graphql-response+json"
 APPLICATION_JSON: Final = "application/json"
 MediaType = Literal["application/graphql-response+json", "application/json"]
-
-ERROR_CODES = {
-    400: "BAD_REQUEST",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-}
 
 
 def negotiate(accept: str | None) -> MediaType | None:
@@ -116,15 +120,16 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
         media_type = negotiate(request.headers.get("accept"))
         adapter = self.request_adapter_class(request)
         if media_type is None and not self.should_render_graphql_ide(adapter):
-            return _error_response(
-                HTTPException(406, f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}."),
-                APPLICATION_JSON,
+            not_acceptable = NotAcceptableError(
+                f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}."
             )
+            return _error_response(not_acceptable, APPLICATION_JSON)
         chosen: MediaType = media_type or APPLICATION_JSON
         try:
             response: Response = await run_once(
                 request,
-                lambda: super(SpecGraphQLRouter, self).run(request, context, root_value),
+                services_of_app(request.app),
+                lambda: self._run_graphql(request, context, root_value),
                 answer=lambda body, status: GraphQLResult(
                     body, status, media_type=APPLICATION_JSON
                 ),
@@ -132,11 +137,12 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
             )
         except HTTPException as error:
             if isinstance(error.__cause__, InvalidOperationTypeError) and request.method == "GET":
-                return _error_response(
-                    HTTPException(405, "Mutations need POST; GET runs queries only."),
-                    chosen,
-                    headers={"Allow": "POST"},
+                get_mutation = MethodNotAllowedError(
+                    "Mutations need POST; GET runs queries only.", allow="POST"
                 )
+                return _error_response(get_mutation, chosen)
+            return _error_response(http_refusal(error.status_code, error.reason), chosen)
+        except GatewayError as error:
             return _error_response(error, chosen)
         finally:
             # Closing the request closes (and so deletes) a multipart body's spooled files now,
@@ -144,10 +150,19 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
             await request.close()
         if isinstance(response, GraphQLResult):
             request_error = getattr(request.state, "request_error", False)
-            # A status set on purpose (429 from the rate limiter) stands.
+            # A status an error sets (429, 413) stands.
             if chosen == GRAPHQL_RESPONSE_JSON and request_error and response.status_code == 200:
                 response.status_code = 400
             response.headers["content-type"] = f"{chosen}; charset=utf-8"
+        return response
+
+    async def _run_graphql(self, request: Request, context: Any, root_value: Any) -> Response:
+        """Strawberry's run, with the HTTP status and headers an error of the answer asks for."""
+        response: Response = await super().run(request, context, root_value)
+        refusal: GatewayError | None = getattr(request.state, "refusal", None)
+        if refusal is not None and refusal.status is not None:
+            response.status_code = refusal.status
+            response.headers.update(refusal.headers)
         return response
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -175,9 +190,9 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
         if content_type == APPLICATION_JSON:
             return request_data(decode_json(await request.get_body()))
         if content_type != "multipart/form-data":
-            raise HTTPException(415, "Send the request as application/json.")
+            raise UnsupportedMediaTypeError("Send the request as application/json.")
         if not forces_preflight(request.headers):
-            raise HTTPException(400, CSRF_MESSAGE)
+            raise RequestRejectedError(CSRF_MESSAGE)
         return request_data(await self.parse_multipart(request))
 
     async def parse_multipart(self, request: Any) -> dict[str, Any]:
@@ -201,6 +216,7 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
     ) -> GraphQLHTTPResponse:
         """Format the result; a request error has no `data` entry, as the GraphQL spec says."""
         response = await super().process_result(request, result)
+        request.state.refusal = refusal_of(result.errors)
         if _is_request_error(result):
             response.pop("data", None)
             request.state.request_error = True
@@ -226,28 +242,17 @@ class SpecGraphQLRouter(GraphQLRouter[Any, None]):
         return response
 
 
-def _error_response(
-    error: HTTPException, media_type: MediaType, *, headers: Mapping[str, str] | None = None
-) -> Response:
+def _error_response(error: GatewayError, media_type: MediaType) -> Response:
     """A request-level failure as a GraphQL response body with the HTTP status it deserves."""
-    code = getattr(error, "code", None) or ERROR_CODES.get(error.status_code, "BAD_REQUEST")
-    extensions: dict[str, Any] = {"code": code}
-    if field := getattr(error, "field", None):
-        extensions["field"] = field
     return Response(
-        error_body(error.reason, extensions),
-        status_code=error.status_code,
+        error_body(error.message, error.extensions),
+        status_code=error.status or 400,
         media_type=f"{media_type}; charset=utf-8",
-        headers={"Cache-Control": "no-store", **(headers or {})},
+        headers={"Cache-Control": "no-store", **error.headers},
     )
 
 
-def make_graphql_router(
-    schema: strawberry.Schema,
-    *,
-    context_getter: Callable[..., Awaitable[Any]],
-    settings: GatewaySettings,
-) -> APIRouter:
+def make_graphql_router(schema: strawberry.Schema, *, settings: GatewaySettings) -> APIRouter:
     """Build the router serving the schema at `/graphql` and GraphiQL's files under it."""
     graphiql_enabled = settings.graphiql
     node_modules = settings.node_modules_dir or PROJECT_ROOT / "node_modules"
@@ -259,7 +264,7 @@ def make_graphql_router(
         schema,
         assets=assets,
         path=GRAPHQL_PATH,
-        context_getter=context_getter,
+        context_getter=get_context,
         graphql_ide="graphiql" if graphiql_enabled else None,
         multipart_uploads_enabled=True,
         subscription_protocols=(),
@@ -268,11 +273,10 @@ def make_graphql_router(
     @router.api_route(GRAPHQL_PATH, methods=["PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def other_methods() -> Response:
         """Refuse methods GraphQL over HTTP does not use, naming the ones it does."""
-        return _error_response(
-            HTTPException(405, "GraphQL over HTTP takes GET (queries) and POST."),
-            APPLICATION_JSON,
-            headers={"Allow": "GET, POST"},
+        refusal = MethodNotAllowedError(
+            "GraphQL over HTTP takes GET (queries) and POST.", allow="GET, POST"
         )
+        return _error_response(refusal, APPLICATION_JSON)
 
     if graphiql_enabled:
 

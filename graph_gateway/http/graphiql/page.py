@@ -11,7 +11,7 @@ from string import Template
 
 from fastapi.responses import HTMLResponse
 
-from graph_gateway.graphiql.assets import GraphiQLAssets
+from graph_gateway.http.graphiql.assets import GraphiQLAssets
 
 HERE = Path(__file__).parent
 

@@ -1,4 +1,4 @@
-"""Rate limits with the `limits` library: per user (or client IP), and much stricter on sign-in.
+"""The rate limiter's buckets, with the `limits` library (where they are applied: `rate_limit.py`).
 
 Buckets (moving windows, limits from settings like "300/minute"):
 - every GraphQL request: per user id when authenticated, per client IP otherwise;
@@ -21,47 +21,19 @@ import hashlib
 import ipaddress
 import math
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from graphql import GraphQLError
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 
+from graph_gateway.errors import RateLimitedError
 from graph_gateway.observability.metrics import RATE_LIMIT_REFUSALS
+from graph_gateway.settings import GatewaySettings, IPNetwork, parse_networks
 
 log = structlog.get_logger("fc.gateway.rate_limit")
-
-RATE_LIMITED = "RATE_LIMITED"
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimitConfig:
-    """What the limiter enforces, and where it counts."""
-
-    storage_uri: str = "memory://"
-    per_client: str = "300/minute"
-    auth_per_ip: str = "10/minute"
-    auth_per_email: str = "30/hour"
-    per_api_key: str = "120/minute"
-    export_per_user: str = "5/hour"
-    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
-
-
-class RateLimitedError(GraphQLError):
-    """A bucket is empty; `retry_after_s` says when to come back."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(
-            f"Too many requests; retry after {retry_after_s} s",
-            extensions={"code": RATE_LIMITED, "retryAfter": retry_after_s},
-        )
-        self.retry_after_s = retry_after_s
 
 
 def parse_limit(value: str) -> RateLimitItem:
@@ -70,11 +42,6 @@ def parse_limit(value: str) -> RateLimitItem:
         return parse(value)
     except ValueError as exc:
         raise ValueError(f"not a rate limit: {value!r} (e.g. '300/minute')") from exc
-
-
-def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
-    """Proxy addresses or CIDR blocks; raise ValueError for anything else."""
-    return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values if v.strip())
 
 
 def client_ip(peer: str | None, forwarded_for: str | None, trusted: tuple[IPNetwork, ...]) -> str:
@@ -109,16 +76,16 @@ def _is_trusted(address: str, trusted: tuple[IPNetwork, ...]) -> bool:
 class RateLimiter:
     """The gateway's buckets over one storage; build in lifespan, `aclose()` at shutdown."""
 
-    def __init__(self, config: RateLimitConfig) -> None:
-        self.per_client = parse_limit(config.per_client)
-        self.auth_per_ip = parse_limit(config.auth_per_ip)
-        self.auth_per_email = parse_limit(config.auth_per_email)
-        self.per_api_key = parse_limit(config.per_api_key)
-        self.export_per_user = parse_limit(config.export_per_user)
-        self.trusted_proxies = parse_networks(config.trusted_proxies)
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.per_client = parse_limit(settings.rate_limit_per_client)
+        self.auth_per_ip = parse_limit(settings.rate_limit_sign_in_per_ip)
+        self.auth_per_email = parse_limit(settings.rate_limit_sign_in_per_email)
+        self.per_api_key = parse_limit(settings.rate_limit_per_api_key)
+        self.export_per_user = parse_limit(settings.rate_limit_export_per_user)
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
         self._pool: ConnectionPool | None = None
         self.storage: Storage
-        uri = config.storage_uri
+        uri = settings.rate_limit_storage_uri
         if uri.startswith(("redis://", "rediss://")):
             # Our own pool, so shutdown can close it; short timeouts so a dead store fails fast.
             self._pool = ConnectionPool.from_url(
@@ -132,6 +99,11 @@ class RateLimiter:
         else:
             raise ValueError(f"unsupported rate limit storage {uri!r}: memory:// or redis://")
         self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> RateLimiter | None:
+        """A limiter over the configured storage, or None when rate limits are off."""
+        return cls(settings) if settings.rate_limits_on else None
 
     def client_ip(self, peer: str | None, forwarded_for: str | None) -> str:
         """The client address of a request, per the trusted proxy setting."""

@@ -1,7 +1,8 @@
-"""The request deadline for every async resolver, not only for the service calls inside them.
+"""The request deadline: a time budget around the whole operation, and around every async resolver.
 
-Upstream calls stop at the deadline themselves (`call_with_resilience`), naming their service.
-A resolver can also be slow without one: the accounts database in a worker thread (`me`), a
+`RequestDeadlineExtension` starts the budget (`GATEWAY_REQUEST_DEADLINE_S`) when the operation
+starts. Upstream calls stop at the deadline themselves (`call_with_resilience`), naming their
+service. A resolver can also be slow without one: the accounts database in a worker thread (`me`), a
 worker thread it waits for. `bound_async_resolvers` wraps each async resolver so it is cancelled
 once the request's budget is spent (plus `GRACE_S`, so a service call ending at the deadline is
 still reported by its own name); its field is then `null` with SERVICE_UNAVAILABLE and the rest
@@ -11,20 +12,38 @@ of the response is served. A worker thread cannot be stopped: its result is drop
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from inspect import isawaitable
 from typing import Any, TypeVar
 
 import strawberry
+from strawberry.extensions import SchemaExtension
 
-from graph_gateway.clients.resilience import remaining_budget
+from graph_gateway.clients.resilience import remaining_budget, request_deadline
 from graph_gateway.errors import ServiceUnavailableError
-from graph_gateway.plain_fields import strawberry_fields
+from graph_gateway.extensions.plain_fields import strawberry_fields
 
 T = TypeVar("T")
 
 GRACE_S = 0.1
 OUT_OF_TIME = "The request ran out of time before this field was ready; try again later"
+
+
+class RequestDeadlineExtension(SchemaExtension):
+    """Run the operation, and every upstream call it makes, within the request's budget."""
+
+    def __init__(self, deadline_s: float) -> None:
+        self.deadline_s = deadline_s
+
+    def on_operation(self) -> Iterator[None]:
+        """Start the budget; everything the operation does shares it."""
+        with request_deadline(self.deadline_s):
+            yield
+
+
+def request_deadline_extension(deadline_s: float) -> Callable[[], RequestDeadlineExtension]:
+    """A per-request factory for `Schema(extensions=[...])`."""
+    return lambda: RequestDeadlineExtension(deadline_s)
 
 
 async def within_deadline(awaitable: Awaitable[T]) -> T:

@@ -1,78 +1,46 @@
-"""Refuse hostile GraphQL documents before they cost anything: `QUERY_TOO_COMPLEX`.
-
-Checked in order, each before any resolver (and so any upstream call) runs: document size in
-characters (before lexing), lexical tokens (while parsing), then depth, aliases and estimated
-cost in one walk over the parsed document, before the standard validation rules (some of which,
-like overlapping-fields checks, are quadratic in the number of fields).
+"""How deep, how aliased and how costly a GraphQL document is: one walk over its selections.
 
 Cost: every field weighs 1; a list multiplies what is under it by its expected length — the
 `first` argument of the connection above it (its default when not given, capped at the page
 maximum), or a fixed factor for lists without one (`Event.tags`, `Query.days`). Introspection
 fields (`__schema`, `__type`, `__typename`) are free: their size is bounded by the schema.
+Fragments are measured once per page size, and cycles cut (validation reports them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSyntaxError,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    TokenKind,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_list_type,
 )
-from graphql.language import Lexer, Source
-from strawberry.extensions import SchemaExtension
-
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
 @dataclass(frozen=True, slots=True)
-class QueryLimits:
-    """The ceilings a document must stay under."""
+class PageSizes:
+    """How long the cost model expects a list to be."""
 
-    max_document_chars: int = 32_768
-    max_tokens: int = 2_000
-    max_depth: int = 12
-    max_aliases: int = 30
-    max_cost: int = 50_000
     default_page_size: int = 20
     max_page_size: int = 100
     list_factor: int = 5
-
-
-class QueryTooComplexError(GraphQLError):
-    """A document over one of the limits; `extensions` name the limit, the maximum and the value."""
-
-    def __init__(self, limit: str, maximum: int, actual: int) -> None:
-        super().__init__(
-            f"Query is too complex: {limit} is {actual}, over the limit of {maximum}",
-            extensions={
-                "code": QUERY_TOO_COMPLEX,
-                "limit": limit,
-                "max": maximum,
-                "actual": actual,
-            },
-        )
-        self.limit = limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +66,10 @@ class _Walker:
         schema: GraphQLSchema,
         document: DocumentNode,
         variables: Mapping[str, Any],
-        limits: QueryLimits,
+        pages: PageSizes,
     ) -> None:
         self.schema = schema
-        self.limits = limits
+        self.pages = pages
         self.variables = dict(variables)
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -168,7 +136,7 @@ class _Walker:
         if definition is not None:
             child_type = get_named_type(definition.type)
             if is_list_type(get_nullable_type(definition.type)):
-                multiplier = page_size if page_size is not None else self.limits.list_factor
+                multiplier = page_size if page_size is not None else self.pages.list_factor
         children = self.selections(
             node.selection_set, child_type, self.page_size(node, definition), visiting
         )
@@ -191,9 +159,9 @@ class _Walker:
             elif isinstance(argument.value, VariableNode):
                 value = self.variables.get(argument.value.name.value, value)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            return self.limits.default_page_size
+            return self.pages.default_page_size
         # Over the cap is the resolver's BAD_USER_INPUT, not a cost refusal.
-        return min(value, self.limits.max_page_size)
+        return min(value, self.pages.max_page_size)
 
 
 def _field_definition(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
@@ -208,10 +176,10 @@ def measure_document(
     document: DocumentNode,
     *,
     variables: Mapping[str, Any] | None = None,
-    limits: QueryLimits | None = None,
+    pages: PageSizes | None = None,
 ) -> DocumentMeasure:
     """Depth, aliases and cost of a document (the worst operation's depth and cost)."""
-    walker = _Walker(schema, document, variables or {}, limits or QueryLimits())
+    walker = _Walker(schema, document, variables or {}, pages or PageSizes())
     worst = DocumentMeasure()
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
@@ -222,82 +190,3 @@ def measure_document(
                 max(worst.cost, measure.cost),
             )
     return worst
-
-
-def check_measure(measure: DocumentMeasure, limits: QueryLimits) -> None:
-    """Raise `QueryTooComplexError` for the first limit the measure crosses."""
-    if measure.depth > limits.max_depth:
-        raise QueryTooComplexError("depth", limits.max_depth, measure.depth)
-    if measure.aliases > limits.max_aliases:
-        raise QueryTooComplexError("aliases", limits.max_aliases, measure.aliases)
-    if measure.cost > limits.max_cost:
-        raise QueryTooComplexError("cost", limits.max_cost, measure.cost)
-
-
-def size_violation(query: str, limits: QueryLimits) -> QueryTooComplexError | None:
-    """The document-size or token limit a source crosses, if any (tokens counted only if needed)."""
-    if len(query) > limits.max_document_chars:
-        return QueryTooComplexError("document_size", limits.max_document_chars, len(query))
-    tokens = _count_tokens(query)
-    if tokens > limits.max_tokens:
-        return QueryTooComplexError("tokens", limits.max_tokens, tokens)
-    return None
-
-
-def _count_tokens(query: str) -> int:
-    """Lexical tokens in a (size-limited) document, up to the first lexing error."""
-    lexer = Lexer(Source(query))
-    count = 0
-    try:
-        while lexer.advance().kind is not TokenKind.EOF:
-            if lexer.token.kind is not TokenKind.COMMENT:
-                count += 1
-    except GraphQLSyntaxError:
-        pass
-    return count
-
-
-class QueryLimitsExtension(SchemaExtension):
-    """Apply `QueryLimits` while parsing and before validation."""
-
-    def __init__(self, limits: QueryLimits) -> None:
-        self.limits = limits
-
-    def on_parse(self) -> Iterator[None]:
-        """Parse under the size and token limits; name a refusal QUERY_TOO_COMPLEX."""
-        context = self.execution_context
-        # graphql-core refuses an over-long source before lexing it, and stops lexing at the
-        # token limit; it reports both as syntax errors, which are named for what they are here.
-        options = cast(dict[str, Any], context.parse_options)  # newer options than its TypedDict
-        options["max_source_length"] = self.limits.max_document_chars
-        options["max_lexical_tokens"] = self.limits.max_tokens
-        yield
-        errors = context.pre_execution_errors
-        if context.graphql_document is None and context.query and errors and len(errors) == 1:
-            violation = size_violation(context.query, self.limits)
-            if violation is not None:
-                # Strawberry has already put this error object in the result: amend it in place.
-                errors[0].message = violation.message
-                errors[0].extensions = violation.extensions
-
-    def on_validate(self) -> Iterator[None]:
-        """Refuse by depth, aliases or cost before the standard rules run."""
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
-            schema = context.schema._schema
-            try:
-                check_measure(
-                    measure_document(
-                        schema, document, variables=context.variables, limits=self.limits
-                    ),
-                    self.limits,
-                )
-            except QueryTooComplexError as error:
-                context.pre_execution_errors = [error]
-        yield
-
-
-def query_limits_extension(limits: QueryLimits) -> Callable[[], QueryLimitsExtension]:
-    """A per-request factory for `Schema(extensions=[...])` (shared instances are deprecated)."""
-    return lambda: QueryLimitsExtension(limits)

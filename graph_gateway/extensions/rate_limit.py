@@ -1,18 +1,18 @@
-"""Per-operation guard: rate limits, the request deadline, and the facts of the request log line.
+"""Where rate limits are applied to GraphQL requests (the buckets: `rate_limiter.py`).
 
-`RequestGuardExtension` must come first in the schema's extensions, so a refused request costs
+`RateLimitExtension` comes first after the persisted-query lookup, so a refused request costs
 nothing else:
 - on operation start: the general bucket (per user when the token is valid, else per client IP),
-  the request deadline and upstream-call tracking, for everything the operation does;
+  and the API key's own bucket;
 - before validation: the sign-in buckets, once per `logIn` / `signUp` field in the operation
-  (aliases and fragments included, so one document cannot hide thirty guesses);
-- at the end: operation name, user id and upstream calls go into the request's log line.
-A refusal is HTTP 429 with `Retry-After` and a `RATE_LIMITED` error.
+  (aliases and fragments included, so one document cannot hide thirty guesses).
+A refusal is a `RateLimitedError`: HTTP 429 with `Retry-After` and a `RATE_LIMITED` error.
+`exportMyData` counts in its own bucket, in its resolver.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -20,6 +20,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationType,
     SelectionSetNode,
@@ -29,10 +30,9 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from graph_gateway.clients.resilience import request_deadline
-from graph_gateway.errors import GatewayError
-from graph_gateway.rate_limit import RateLimitedError, RateLimiter
-from graph_gateway.upstream_stats import tracking_upstream_calls
+from graph_gateway.errors import RateLimitedError
+from graph_gateway.extensions.rate_limiter import RateLimiter
+from graph_gateway.extensions.request_log import add_log_facts, api_key_id, user_id_of
 
 # Fields that check a password or mint a credential: each counts in the sign-in buckets.
 SIGN_IN_FIELDS = frozenset(
@@ -40,45 +40,33 @@ SIGN_IN_FIELDS = frozenset(
 )
 
 
-class RequestGuardExtension(SchemaExtension):
-    """Rate-limit, bound in time, and describe one GraphQL operation (one instance per request)."""
+class RateLimitExtension(SchemaExtension):
+    """Count one GraphQL operation in its buckets; refuse it when one is empty."""
 
-    def __init__(self, *, limiter: RateLimiter | None, deadline_s: float) -> None:
-        self.limiter = limiter
-        self.deadline_s = deadline_s
+    def __init__(self) -> None:
+        self.limiter: RateLimiter | None = None
         self.client_ip = "unknown"
 
     async def on_operation(self) -> AsyncIterator[None]:
-        """Check the general bucket, then run the operation within the deadline."""
+        """Check the general bucket (and the API key's) before anything else runs."""
         context = self.execution_context.context
         request = getattr(context, "request", None)
-        user_id = _user_id(context)
+        services = getattr(context, "services", None)
+        self.limiter = getattr(services, "rate_limiter", None)  # None: rate limits are off
         if self.limiter is not None and request is not None:
             client = request.client
             self.client_ip = self.limiter.client_ip(
                 client.host if client else None, request.headers.get("x-forwarded-for")
             )
+            user_id = user_id_of(context)
             try:
                 await self.limiter.check_request(user_id=user_id, ip=self.client_ip)
-                if (key_id := _api_key_id(context)) is not None:
+                if (key_id := api_key_id(context)) is not None:
                     await self.limiter.check_api_key(key_id)
-            except RateLimitedError as error:
-                self._answer_429(error)
-                _add_log_facts(request, {"user_id": user_id, "rate_limited": True})
-                raise  # Strawberry turns it into the response's only error; nothing else runs
-        with request_deadline(self.deadline_s), tracking_upstream_calls() as stats:
-            try:
-                yield
-            finally:
-                facts: dict[str, Any] = {
-                    "operation": self._operation_name(),
-                    "user_id": _user_id(context),
-                    "api_key_id": _api_key_id(context),
-                }
-                if stats.services:
-                    facts["upstream"] = stats.as_log_fact()
-                if request is not None:
-                    _add_log_facts(request, facts)
+            except RateLimitedError:
+                add_log_facts(request, {"user_id": user_id, "rate_limited": True})
+                raise  # Strawberry makes it the answer's only error; nothing else runs
+        yield
 
     async def on_validate(self) -> AsyncIterator[None]:
         """Count each sign-in attempt in the document before anything else looks at it."""
@@ -90,42 +78,8 @@ class RequestGuardExtension(SchemaExtension):
                 for email in emails:
                     await self.limiter.check_sign_in(ip=self.client_ip, email=email)
             except RateLimitedError as error:
-                self._answer_429(error)
-                execution.pre_execution_errors = [error]
+                execution.pre_execution_errors = [GraphQLError(error.message, original_error=error)]
         yield
-
-    def _answer_429(self, error: RateLimitedError) -> None:
-        response = getattr(self.execution_context.context, "response", None)
-        if response is not None:
-            response.status_code = 429
-            response.headers["Retry-After"] = str(error.retry_after_s)
-
-    def _operation_name(self) -> str | None:
-        try:
-            return self.execution_context.operation_name
-        except RuntimeError:  # an unparsable document has no operation
-            return None
-
-
-def _user_id(context: Any) -> int | None:
-    """The caller's user id when the request carries a valid token, else None (never raises)."""
-    try:
-        user_id = getattr(context, "user_id", None)
-    except GatewayError:  # no token, or a bad one: an anonymous caller
-        return None
-    return user_id if isinstance(user_id, int) else None
-
-
-def _api_key_id(context: Any) -> int | None:
-    """The id of the API key the request came with, if any (never raises)."""
-    principal = getattr(context, "principal_or_none", None)
-    return getattr(principal, "api_key_id", None)
-
-
-def _add_log_facts(request: Any, facts: Mapping[str, Any]) -> None:
-    log_facts = request.scope.get("state", {}).get("log_facts")
-    if isinstance(log_facts, dict):
-        log_facts.update({k: v for k, v in facts.items() if v is not None})
 
 
 def sign_in_emails(
@@ -171,10 +125,3 @@ def _email_argument(field: FieldNode, variables: Mapping[str, Any]) -> str | Non
             value = variables.get(argument.value.name.value)
             return value if isinstance(value, str) else None
     return None
-
-
-def request_guard_extension(
-    *, limiter: RateLimiter | None, deadline_s: float
-) -> Callable[[], RequestGuardExtension]:
-    """A per-request factory for `Schema(extensions=[...])`; list it first."""
-    return lambda: RequestGuardExtension(limiter=limiter, deadline_s=deadline_s)

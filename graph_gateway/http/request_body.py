@@ -5,7 +5,8 @@ must decode to one JSON object whose `query` is a string, `variables` and `exten
 `operationName` a string; nothing nested deeper than `MAX_JSON_DEPTH`; no unpaired UTF-16
 surrogate in any string (they cannot be encoded, stored or even logged). A multipart `map` may
 only name the `null` placeholders of the operation's variables. Each refusal is a
-`RequestRejectedError` the router answers with a GraphQL error body.
+`RequestRejectedError` (a variable's: `BadUserInputError`) the router answers with a GraphQL
+error body and HTTP 400.
 """
 
 from __future__ import annotations
@@ -15,24 +16,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cross_web import HTTPException
 from strawberry.http import GraphQLRequestData
+
+from graph_gateway.errors import (
+    BadUserInputError,
+    GatewayError,
+    RequestRejectedError,
+    UnreadableDocumentError,
+)
 
 MAX_JSON_DEPTH = 32
 MAX_UPLOAD_FILES = 20
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class RequestRejectedError(HTTPException):
-    """A request refused before execution, with its status, `extensions.code` and field."""
-
-    def __init__(
-        self, reason: str, *, status: int = 400, code: str = "BAD_REQUEST", field: str | None = None
-    ) -> None:
-        super().__init__(status, reason)
-        self.code = code
-        self.field = field
 
 
 def has_lone_surrogate(text: str) -> bool:
@@ -48,21 +44,17 @@ def decode_json(raw: str | bytes, *, what: str = "request body") -> Any:
         raise RequestRejectedError(f"The {what} is not valid JSON") from exc
 
 
-def _check_value(value: Any, *, field: str, code: str) -> None:
+def _check_value(value: Any, *, field: str, refusal: type[GatewayError]) -> None:
     """Refuse unpaired surrogates (keys too) and nesting past `MAX_JSON_DEPTH`, iteratively."""
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         if depth > MAX_JSON_DEPTH:
-            raise RequestRejectedError(
-                f"`{field}` is nested deeper than {MAX_JSON_DEPTH} levels", code=code, field=field
-            )
+            raise refusal(f"`{field}` is nested deeper than {MAX_JSON_DEPTH} levels", field=field)
         if isinstance(item, str):
             if has_lone_surrogate(item):
-                raise RequestRejectedError(
-                    f"`{field}` is not valid Unicode (it holds an unpaired surrogate)",
-                    code=code,
-                    field=field,
+                raise refusal(
+                    f"`{field}` is not valid Unicode (it holds an unpaired surrogate)", field=field
                 )
         elif isinstance(item, dict):
             pending.extend((key, depth) for key in item)
@@ -88,17 +80,16 @@ def request_data(data: Any) -> GraphQLRequestData:
     if not isinstance(operation_name, str | None):
         raise RequestRejectedError("The `operationName` must be a string or null")
     if query is not None and has_lone_surrogate(query):
-        raise RequestRejectedError(
-            "The document is not valid Unicode (it holds an unpaired surrogate)",
-            code="GRAPHQL_PARSE_FAILED",
+        raise UnreadableDocumentError(
+            "The document is not valid Unicode (it holds an unpaired surrogate)"
         )
     if operation_name is not None and has_lone_surrogate(operation_name):
         raise RequestRejectedError("The `operationName` is not valid Unicode")
     for name, value in (variables or {}).items():
         # A variable's value is user input: its refusals name the variable, as coercion's do.
-        _check_value(name, field="variables", code="BAD_USER_INPUT")
-        _check_value(value, field=name, code="BAD_USER_INPUT")
-    _check_value(extensions, field="extensions", code="BAD_REQUEST")
+        _check_value(name, field="variables", refusal=BadUserInputError)
+        _check_value(value, field=name, refusal=BadUserInputError)
+    _check_value(extensions, field="extensions", refusal=RequestRejectedError)
     return GraphQLRequestData(
         query=query,
         variables=variables,

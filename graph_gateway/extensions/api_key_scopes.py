@@ -28,7 +28,5 @@ class ApiKeyScopeExtension(SchemaExtension):
             and execution.operation_type is OperationType.MUTATION
         ):
             error = ForbiddenError(READ_ONLY_KEY)
-            execution.pre_execution_errors = [
-                GraphQLError(error.message, original_error=error, extensions=error.extensions())
-            ]
+            execution.pre_execution_errors = [GraphQLError(error.message, original_error=error)]
         yield

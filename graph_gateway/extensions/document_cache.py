@@ -8,6 +8,10 @@ through this cache. Only documents that parsed and validated cleanly are kept, s
 object is ever shared between requests; the cache is a bounded LRU, so a stream of unique
 documents costs what it would without it and cannot grow memory.
 
+Strawberry's own `ParserCache` and `ValidationCache` memoise every document, errors included (an
+error object would then be shared between requests, and a failing document would take a slot);
+this one keeps only documents that passed, in one LRU for both steps.
+
 `DocumentCacheExtension` is also the gateway's one validation step: it runs the standard rules
 (plus Strawberry's own two) after the query limits, hiding "Did you mean …?" suggestions when
 asked to (production).

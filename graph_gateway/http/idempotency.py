@@ -26,9 +26,9 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from graph_gateway.context import get_context
-from graph_gateway.csrf import forces_preflight
 from graph_gateway.errors import GatewayError
-from graph_gateway.idempotency_store import IdempotencyStore
+from graph_gateway.http.csrf import forces_preflight
+from graph_gateway.services import Services
 
 HEADER = "idempotency-key"
 FIELD = "Idempotency-Key"
@@ -79,9 +79,9 @@ async def _fingerprint(request: Request) -> tuple[str, bool]:
     return digest.hexdigest(), ast is not None and ast.operation == OperationType.MUTATION
 
 
-async def signed_in_user(request: Request) -> int | None:
+async def signed_in_user(request: Request, services: Services) -> int | None:
     """The id of the user the request's credential names, the way resolvers see it; else None."""
-    context = await get_context(request)
+    context = await get_context(request, services)
     try:
         return context.user_id
     except GatewayError:
@@ -106,6 +106,7 @@ def _refusal(message: str) -> bytes:
 
 async def run_once(
     request: Request,
+    services: Services,
     run: Callable[[], Awaitable[Response]],
     *,
     answer: Callable[[bytes, int], Response],
@@ -118,11 +119,11 @@ async def run_once(
     if not _VALID_KEY.fullmatch(raw_key):
         message = "Idempotency-Key must be 1-255 printable ASCII characters"
         return answer(_refusal(message), refusal_status)
-    owner = await signed_in_user(request)
+    owner = await signed_in_user(request, services)
     fingerprint, is_mutation = await _fingerprint(request)
     if owner is None or not is_mutation:
         return await run()
-    store: IdempotencyStore = request.app.state.idempotency
+    store = services.idempotency
     while True:
         claim = await to_thread.run_sync(
             lambda: store.claim(

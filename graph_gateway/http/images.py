@@ -14,10 +14,11 @@ from fastapi import APIRouter, Request, Response
 from starlette.background import BackgroundTask
 from starlette.responses import StreamingResponse
 
-from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.resilience import request_deadline
 from graph_gateway.errors import ServiceUnavailableError
-from graph_gateway.image_urls import IMAGES_PATH, ImageUrlSigner, InvalidImageUrlError
+from graph_gateway.extensions.request_log import add_log_facts
+from graph_gateway.http.image_urls import IMAGES_PATH, InvalidImageUrlError
+from graph_gateway.services import GatewayServices
 from graph_gateway.upstream_stats import tracking_upstream_calls
 
 log = structlog.get_logger("graph_gateway.images")
@@ -39,21 +40,19 @@ def image_router() -> APIRouter:
     router = APIRouter()
 
     @router.get(f"{IMAGES_PATH}/{{image_id}}", include_in_schema=False)
-    async def show_image(image_id: str, request: Request) -> Response:
+    async def show_image(image_id: str, request: Request, services: GatewayServices) -> Response:
         """Stream the image a valid signed URL names, with caching and sniffing headers."""
-        signer: ImageUrlSigner = request.app.state.image_urls
         try:
-            grant = signer.verify(image_id=image_id, params=request.query_params)
+            grant = services.image_urls.verify(image_id=image_id, params=request.query_params)
         except InvalidImageUrlError as exc:
             log.info("image URL refused", reason=str(exc))
             return _plain(403, "This image link is invalid or has expired.")
-        diary: Upstream = request.app.state.services.diary
         extra = {"if-none-match": inm} if (inm := request.headers.get("if-none-match")) else {}
         # The same upstream path as every GraphQL field: breaker, deadline, counting, errors.
-        deadline_s: float = request.app.state.request_deadline_s
+        deadline_s = services.settings.request_deadline_s
         with request_deadline(deadline_s), tracking_upstream_calls() as stats:
             try:
-                upstream = await diary.open_stream(
+                upstream = await services.diary.open_stream(
                     f"/images/{grant.image_id}/content",
                     user_id=grant.user_id,
                     idempotent=True,
@@ -63,9 +62,8 @@ def image_router() -> APIRouter:
             except ServiceUnavailableError:
                 return _plain(503, "The diary service is unavailable; try again later.")
             finally:
-                log_facts = request.scope.get("state", {}).get("log_facts")
-                if isinstance(log_facts, dict) and stats.services:
-                    log_facts["upstream"] = stats.as_log_fact()
+                if stats.services:
+                    add_log_facts(request, {"upstream": stats.as_log_fact()})
         caching = {
             # Private: never in a shared cache. Fresh until the URL itself expires.
             "Cache-Control": f"private, max-age={max(0, grant.expires_at - int(time.time()))}",

@@ -15,13 +15,9 @@ import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fc_common.request_context import current_request_id
+from graph_gateway.errors import INTERNAL_MESSAGE, graphql_code, internal_error_extensions
 
 log = structlog.get_logger("graph_gateway.graphql_body")
-
-INTERNAL_MESSAGE = "Internal server error"
-# The REST codes that have a different name in GraphQL's (Apollo's) vocabulary.
-_RENAMED_CODES = {"INTERNAL": "INTERNAL_SERVER_ERROR", "VALIDATION_FAILED": "BAD_USER_INPUT"}
 
 
 def safe_json(data: object) -> bytes:
@@ -46,7 +42,7 @@ def _from_rest(body: bytes) -> bytes | None:
     if not isinstance(data, dict) or "errors" in data or "code" not in data:
         return None
     code = str(data["code"])
-    extensions: dict[str, Any] = {"code": _RENAMED_CODES.get(code, code)}
+    extensions: dict[str, Any] = {"code": graphql_code(code)}
     if data.get("field"):
         extensions["field"] = data["field"]
     return error_body(str(data.get("message") or "Request refused"), extensions)
@@ -97,10 +93,7 @@ class GraphQLBodyMiddleware:
             if started:
                 raise
             log.exception("unhandled error")
-            body = error_body(
-                INTERNAL_MESSAGE,
-                {"code": "INTERNAL_SERVER_ERROR", "requestId": current_request_id()},
-            )
+            body = error_body(INTERNAL_MESSAGE, internal_error_extensions())
             await _send(send, 500, body, [(b"content-type", b"application/json")])
 
 
