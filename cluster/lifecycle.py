@@ -35,7 +35,7 @@ def up(topology: Topology, *, release: Path = ROOT, say: Say = print) -> State:
     _allow_connection_migration(say)
     _create_databases(topology)
     say("migrating the databases (once, before any replica starts)")
-    migrate(topology, release=release)
+    migrate(topology, release=release, say=say)
     subprocess.run(
         ["bash", str(ROOT / "scripts" / "make-local-ca.sh"), str(topology.state_dir / "tls")],
         check=True,
@@ -58,16 +58,20 @@ def up(topology: Topology, *, release: Path = ROOT, say: Say = print) -> State:
     return state
 
 
-def migrate(topology: Topology, *, release: Path) -> None:
-    """Run the release's migrations against the cluster's databases, once."""
+def migrate(topology: Topology, *, release: Path, say: Say = print) -> None:
+    """Run the release's migrations against the cluster's databases, once; say what they did."""
     env = {**shared_secrets(topology.state_dir), **database_env(topology)}
-    subprocess.run(
+    done = subprocess.run(
         [replicas.python_of(release), "-m", "scripts.migrate", "--keep-newer"],
         cwd=release,
         env={**os.environ, **env, "FC_ENVIRONMENT": "production"},
-        check=True,
         capture_output=True,
+        text=True,
     )
+    for line in done.stdout.splitlines():
+        say(f"  {line}")
+    if done.returncode != 0:
+        raise RuntimeError(f"migrations of {release} failed: {done.stderr.strip()}")
 
 
 def rolling_restart(topology: Topology, *, release: Path | None = None, say: Say = print) -> State:
@@ -79,7 +83,7 @@ def rolling_restart(topology: Topology, *, release: Path | None = None, say: Say
     if target != Path(state.release):
         # Expand-only migrations keep the running release working; rolling back leaves them.
         say(f"migrating for {target}")
-        migrate(topology, release=target)
+        migrate(topology, release=target, say=say)
     for kind in RESTART_ORDER:
         for slot in topology.of_kind(kind):
             running = replicas.replace(topology, state, slot, release=target)
