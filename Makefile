@@ -11,7 +11,8 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 
 .PHONY: help venv node browser wrk prometheus pg-client status run test test-sqlite test-postgres \
         check lint format types schema schema-check migrate seed bench bench-auth gc clean backup \
-        restore backup-verify fsck
+        restore backup-verify fsck nginx cluster cluster-stop cluster-rolling-restart cluster-heal \
+        cluster-status soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -49,7 +50,7 @@ pg-client: ## Install Debian's PostgreSQL client tools (pg_dump, pg_restore) for
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk prometheus pg-client ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk prometheus pg-client nginx ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -59,7 +60,31 @@ test-sqlite:
 # The browser test does not touch a database, so the PostgreSQL pass leaves it out.
 test-postgres:
 	FC_TEST_DB=postgresql $(PYTEST) tests/calendar_svc tests/diary_svc tests/graph_gateway tests/e2e \
+		tests/migrations \
 		-m "not browser"
+
+nginx: ## Install Debian's nginx (the cluster's load balancer and TLS) and openssl, once per machine
+	@bash scripts/install-nginx.sh
+
+# The cluster: nginx (TLS) in front of 2 gateways, 2 calendar and 2 diary replicas on PostgreSQL
+# and Redis. Settings given to `make cluster` (GATEWAY_*, FC_*, …) stay the cluster's own.
+cluster: venv nginx ## Start the cluster in the background (CLUSTER_* variables; see README)
+	$(PY) -m cluster up
+
+cluster-stop: venv ## Stop the cluster (every replica drains first)
+	$(PY) -m cluster down
+
+cluster-rolling-restart: venv ## Replace every replica one by one, no request lost (RELEASE=<checkout>)
+	$(PY) -m cluster rolling-restart $(if $(RELEASE),--release $(RELEASE))
+
+cluster-heal: venv ## Start again whatever replica of the cluster died
+	$(PY) -m cluster heal
+
+cluster-status: venv ## Which replicas of the cluster are alive
+	$(PY) -m cluster status
+
+soak: venv nginx wrk ## A cluster under load for SOAK_MINUTES (20): memory and open files per minute
+	$(PY) -m cluster.soak --minutes $(or $(SOAK_MINUTES),20)
 
 check: lint types test ## Lint, type-check, then run the tests
 

@@ -25,7 +25,8 @@ def create_app(settings: CalendarSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+        if settings.migrate_on_start:
+            await run_in_threadpool(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
         database = Database(create_db_engine(settings.database_url))
         app.state.db = database
         try:

@@ -31,17 +31,20 @@ def create_app(settings: DiarySettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+        if settings.migrate_on_start:
+            await anyio.to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
         app.state.db = Database(create_db_engine(settings.database_url))
-        # Orphans a crash left behind go before the first request can look for them.
-        await anyio.to_thread.run_sync(
-            lambda: sweep(
-                db=app.state.db,
-                shelf=app.state.images,
-                grace=dt.timedelta(seconds=settings.image_sweep_grace_s),
-                now=dt.datetime.now(dt.UTC),
+        # Orphans a crash left behind go before the first request can look for them (on one
+        # replica only, where several share the image store).
+        if settings.image_sweep:
+            await anyio.to_thread.run_sync(
+                lambda: sweep(
+                    db=app.state.db,
+                    shelf=app.state.images,
+                    grace=dt.timedelta(seconds=settings.image_sweep_grace_s),
+                    now=dt.datetime.now(dt.UTC),
+                )
             )
-        )
         try:
             yield
         finally:

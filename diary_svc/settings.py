@@ -24,6 +24,8 @@ class DiarySettings(CommonSettings):
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
     max_image_pixels: int = Field(50_000_000, gt=0)
     max_images_per_entry: int = Field(20, ge=1)
+    # Sweep orphaned files on start; off on all but one replica sharing the store.
+    image_sweep: bool = True
     # Files younger than this are never swept: their upload may still be writing its row.
     image_sweep_grace_s: float = Field(3600.0, ge=0)
     # Test-only: exit between storing an image file and committing its row (the crash test).

@@ -6,6 +6,7 @@ A check is either critical (the process cannot serve without it: 503 when it is 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Awaitable, Callable, Collection
 from typing import Literal
@@ -16,6 +17,8 @@ from pydantic import BaseModel
 from fc_common import __version__
 
 CheckStatus = Literal["ok", "degraded", "down"]
+# Set on the first stop signal: readiness fails from then on, so balancers stop sending here.
+DRAINING = threading.Event()
 ReadinessCheck = Callable[[], Awaitable[dict[str, CheckStatus]]]
 
 
@@ -72,6 +75,8 @@ def health_router(
         """Check the dependencies this process needs to serve requests."""
         checks = await readiness()
         status = overall_status(checks, critical)
+        if DRAINING.is_set():
+            checks, status = {**checks, "draining": "down"}, "down"
         if status == "down":
             response.status_code = 503
         return Readiness(status=status, checks=checks)

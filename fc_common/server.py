@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import signal
+import socket
+import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import TypeVar
@@ -11,6 +14,7 @@ from typing import TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from fc_common.health import DRAINING
 from fc_common.logging import configure_logging
 from fc_common.metrics import start_metrics_server
 from fc_common.settings import CommonSettings, load_settings
@@ -54,7 +58,7 @@ def serve(app: FastAPI, settings: CommonSettings, *, service: str) -> None:
 
 
 def _run(app: FastAPI, settings: CommonSettings) -> None:
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -66,6 +70,56 @@ def _run(app: FastAPI, settings: CommonSettings) -> None:
         server_header=False,
         proxy_headers=False,
     )
+    sockets = [shared_port_socket(settings.host, settings.port)] if settings.reuse_port else None
+    DrainingServer(config, drain_delay_s=settings.drain_delay_s).run(sockets=sockets)
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn, but a stop signal first fails readiness and keeps serving for `drain_delay_s`.
+
+    Only then does uvicorn stop listening, finish the requests in flight and exit.
+    """
+
+    def __init__(self, config: uvicorn.Config, *, drain_delay_s: float) -> None:
+        super().__init__(config)
+        self.drain_delay_s = drain_delay_s
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Start draining on the first stop signal; a second one stops at once, as uvicorn does."""
+        if DRAINING.is_set() or self.drain_delay_s <= 0:
+            DRAINING.set()
+            super().handle_exit(sig, frame)
+            return
+        DRAINING.set()
+        timer = threading.Timer(self.drain_delay_s, super().handle_exit, (sig, frame))
+        timer.daemon = True
+        timer.start()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stop accepting, let just-accepted requests arrive, then shut down as uvicorn does."""
+        for server in self.servers:
+            server.close()
+        await asyncio.sleep(SETTLE_S)
+        await super().shutdown(sockets)
+
+
+# After a replica stops listening, how long requests on connections it had just accepted get to
+# arrive before uvicorn closes the connections that carry none (it would reset those requests).
+SETTLE_S = 0.5
+
+
+def shared_port_socket(host: str, port: int) -> socket.socket:
+    """A socket bound with SO_REUSEPORT, not yet listening.
+
+    uvicorn listens on it only after the app's startup, so the kernel hands this process no
+    connection before it can serve one; until then the process already on the port takes them.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
 
 
 def tune_garbage_collector() -> None:

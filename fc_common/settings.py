@@ -31,6 +31,13 @@ class CommonSettings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field("auto", validation_alias="FC_LOG_FORMAT")
     log_file: Path | None = Field(None, validation_alias="FC_LOG_FILE")
     shutdown_timeout_s: float = Field(20.0, gt=0, validation_alias="FC_SHUTDOWN_TIMEOUT_S")
+    # On SIGTERM, readiness fails at once and requests are still served this long before the
+    # process stops listening: time for a balancer that polls readiness to stop sending.
+    drain_delay_s: float = Field(0.0, ge=0, le=60, validation_alias="FC_DRAIN_DELAY_S")
+    # Bind with SO_REUSEPORT, so a new process can start beside this one on the same port.
+    reuse_port: bool = Field(False, validation_alias="FC_REUSE_PORT")
+    # Off where migrations run once before any replica starts (a cluster; see `python -m cluster`).
+    migrate_on_start: bool = Field(True, validation_alias="FC_MIGRATE_ON_START")
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)

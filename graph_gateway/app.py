@@ -15,6 +15,7 @@ import orjson
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from fc_common.health import CheckStatus
 from fc_common.service_app import install_common
@@ -120,6 +121,11 @@ def create_app(
         expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
         max_age=600,
     )
+    if settings.trusted_proxies:
+        # Outermost of all. From the proxies we are told to trust, X-Forwarded-For/-Proto say
+        # who the client is and whether it spoke HTTPS (signed URLs, logs, rate limits); from
+        # anyone else they are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(make_graphql_router(build_schema(settings), settings=settings))
     app.include_router(image_router())
     app.include_router(export_router())

@@ -101,7 +101,8 @@ async def open_services(
     diary_transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Services]:
     """Migrate, connect and start the background jobs; undo it all when the block ends."""
-    await to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
+    if settings.migrate_on_start:
+        await to_thread.run_sync(upgrade_to_head, MIGRATIONS_DIR, settings.database_url)
     db = Database(create_db_engine(settings.database_url))
     passwords = await to_thread.run_sync(
         lambda: Passwords(

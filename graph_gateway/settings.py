@@ -108,7 +108,8 @@ class GatewaySettings(CommonSettings):
     rate_limit_per_api_key: str = "120/minute"
     rate_limit_export_per_user: str = "5/hour"
     trusted_proxies: list[str] = Field(
-        default_factory=list, description="Proxies whose X-Forwarded-For is believed (IPs/CIDRs)"
+        default_factory=list,
+        description="Proxies whose X-Forwarded-For and -Proto are believed (IPs/CIDRs)",
     )
 
     persisted_queries: PersistedQueryMode = Field(
@@ -118,6 +119,12 @@ class GatewaySettings(CommonSettings):
         None, description="Apollo persisted query manifest: the allow-list"
     )
     persisted_query_cache_size: int = Field(1_000, ge=1, description="APQ documents remembered")
+    persisted_query_storage_uri: str = Field(
+        "memory://", description="memory:// (this process) or redis://… (shared by replicas)"
+    )
+    persisted_query_ttl_s: int = Field(
+        86_400, ge=60, description="How long a shared APQ document is kept after its last use"
+    )
 
     # Diary images: the upload limit and the signed, expiring URLs that show them.
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
@@ -170,12 +177,12 @@ class GatewaySettings(CommonSettings):
         parse_networks(value)
         return value
 
-    @field_validator("rate_limit_storage_uri")
+    @field_validator("rate_limit_storage_uri", "persisted_query_storage_uri")
     @classmethod
     def _is_storage(cls, value: str) -> str:
-        """Refuse storage the limiter cannot use."""
+        """Refuse storage the limiter or the APQ store cannot use."""
         if not value.startswith(("memory://", "redis://", "rediss://")):
-            raise ValueError("rate limit storage must be memory:// or redis://")
+            raise ValueError("storage must be memory:// or redis://")
         return value
 
     @property

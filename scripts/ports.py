@@ -44,18 +44,8 @@ def port_holder(port: int) -> str:
         return "an unknown process (nothing listens, yet the port cannot be bound)"
     targets = {f"socket:[{inode}]" for inode in inodes}
     for process in PROC.iterdir():
-        if not process.name.isdigit():
-            continue
-        try:
-            fds = list((process / "fd").iterdir())
-        except OSError:
-            continue  # gone, or another user's
-        for fd in fds:
-            try:
-                if str(fd.readlink()) in targets:
-                    return f"pid {process.name} ({_command(process)})"
-            except OSError:
-                continue
+        if process.name.isdigit() and _holds(process, targets):
+            return f"pid {process.name} ({_command(process)})"
     return "a process of another user (its pid is not visible)"
 
 
@@ -74,3 +64,23 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process `pid` holds a socket listening on `port`."""
+    return _holds(PROC / str(pid), {f"socket:[{inode}]" for inode in _listening_inodes(port)})
+
+
+def _holds(process: Path, sockets: set[str]) -> bool:
+    """Whether the process (its /proc folder) has one of `sockets` open."""
+    try:
+        fds = list((process / "fd").iterdir())
+    except OSError:
+        return False  # gone, or another user's
+    for fd in fds:
+        try:
+            if str(fd.readlink()) in sockets:
+                return True
+        except OSError:
+            continue
+    return False

@@ -10,6 +10,7 @@ period before SIGKILL. It lives in `scripts/` (not `tests/`): `make run` and the
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -89,6 +90,11 @@ class Process:
 
     Start a detached process from the main thread: the kernel sends the parent-death signal
     when the thread that started it ends, not the process."""
+    daemon: bool = False
+    """In its own session and not tied to us: it keeps running after we exit (the cluster's
+    replicas, started by one `python -m cluster` command and stopped by another)."""
+    cwd: Path = REPO_ROOT
+    """Where it runs: the checkout whose code it runs (a cluster runs a given release)."""
     popen: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     _log: IO[bytes] | None = field(default=None, repr=False)
@@ -125,12 +131,12 @@ class Process:
             self._log = self.log_path.open("ab")
         self.popen = subprocess.Popen(  # noqa: S603 - our own command line, no shell
             list(self.command) or [sys.executable, "-m", self.module],
-            cwd=REPO_ROOT,
+            cwd=self.cwd,
             env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=self._log or subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=self.detached,
+            start_new_session=self.detached or self.daemon,
             preexec_fn=die_with_parent if self.detached else None,
         )
         self.started_at = time.monotonic()
@@ -255,3 +261,29 @@ def stop_all(
         process.terminate()
     for process in processes:
         process.stop(timeout, on_kill=partial(on_kill, process) if on_kill else None)
+
+
+def stop_pid(pid: int, timeout: float = STOP_TIMEOUT_S) -> bool:
+    """Stop a process an earlier command started (known by pid only): SIGTERM, then SIGKILL
+    after `timeout`; True if it exited by itself."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not pid_alive(pid):
+            return True
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    return False
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, exited but not yet collected, does not; ours is reaped)."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

@@ -123,8 +123,9 @@ class CircuitBreaker:
 
     def probe_succeeded(self, latency_s: float) -> None:
         """A readiness probe found the service ready: close the breaker now, open or half-open,
-        so a service is used again as soon as readiness says it is up (not a cool-down later)."""
-        if self.state is not BreakerState.CLOSED and not self._probe_in_flight:
+        and forget failures, so a service is used again (and reported `ok`) as soon as
+        readiness says it is up, not a cool-down or a successful call later."""
+        if (self.state is not BreakerState.CLOSED or self._failures) and not self._probe_in_flight:
             self.record_success(latency_s)
 
     def release(self) -> None:
@@ -210,9 +211,11 @@ async def call_with_resilience(
     """Make one upstream call through the breaker, within the deadline, retrying reads only.
 
     `retry` is None for anything that is not idempotent. Connection failures and 502/503/504
-    are retried; a read timeout is not (retrying a slow service only adds to its load). A 5xx
-    or a transport failure counts against the breaker; a 5xx answer is returned once retries
-    are spent, a transport failure re-raised. Raises `CircuitOpenError` or
+    are retried; a read timeout is not (retrying a slow service only adds to its load). A call
+    that still fails once retries are spent (a 5xx, a transport failure) counts once against the
+    breaker; an attempt a retry recovers does not: one replica dying behind a balancer fails the
+    requests it held, and their retries succeed on another replica. A 5xx answer is returned
+    once retries are spent, a transport failure re-raised. Raises `CircuitOpenError` or
     `DeadlineExceededError` without calling.
     """
     attempts = retry.attempts if retry is not None else 1
@@ -238,10 +241,11 @@ async def call_with_resilience(
             raise DeadlineExceededError("request deadline exceeded during the call") from exc
         except httpx.TransportError as exc:
             record_upstream_call(breaker.service, time.perf_counter() - started)
-            breaker.record_failure()
             retryable = not isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout)
             if not retryable or attempt == attempts:
+                breaker.record_failure()
                 raise
+            breaker.release()
         except BaseException:
             breaker.release()
             raise
@@ -251,9 +255,10 @@ async def call_with_resilience(
             if response.status_code < 500:
                 breaker.record_success(elapsed)
                 return response
-            breaker.record_failure()
             if response.status_code not in _RETRYABLE_STATUSES or attempt == attempts:
+                breaker.record_failure()
                 return response
+            breaker.release()
             await response.aclose()
         assert retry is not None
         pause = retry.delay(attempt)

@@ -3,7 +3,8 @@
 A request may carry `extensions.persistedQuery = {"version": 1, "sha256Hash": "<hex>"}`:
 - `automatic`: without a query, the hash names a document this gateway has run before (else
   `PERSISTED_QUERY_NOT_FOUND`, and the client sends it again with the query); with a query, the
-  hash must match it, and once the document has run it is remembered (a bounded LRU per process).
+  hash must match it, and once the document has run it is remembered (a bounded LRU per process,
+  and with `GATEWAY_PERSISTED_QUERY_STORAGE_URI=redis://…` in Redis, for every replica).
 - `allow_list`: only the documents of a manifest run, whether named by hash or sent in full
   (else `PERSISTED_QUERY_NOT_IN_LIST`); nothing is learned from requests.
 - `off`: a hash-only request is `PERSISTED_QUERY_NOT_SUPPORTED`.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
@@ -26,6 +27,7 @@ from graph_gateway.errors import (
     PersistedQueryNotInListError,
     PersistedQueryNotSupportedError,
 )
+from graph_gateway.extensions.shared_documents import SharedDocuments
 from graph_gateway.observability.metrics import PERSISTED_QUERIES
 from graph_gateway.settings import GatewaySettings, PersistedQueryMode, load_manifest, sha256_hex
 
@@ -41,38 +43,56 @@ class PersistedQueryStore:
         *,
         manifest: Mapping[str, str] | None = None,
         capacity: int = 1_000,
+        shared: SharedDocuments | None = None,
     ) -> None:
         if mode == "allow_list" and not manifest:
             raise ValueError("allow_list mode needs a manifest of documents")
         self.mode = mode
         self.capacity = capacity
         self._documents: OrderedDict[str, str] = OrderedDict(manifest or {})
+        # What other replicas learned (automatic mode): asked when this process does not know.
+        self.shared = shared if mode == "automatic" else None
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> PersistedQueryStore:
         """The persisted documents: the manifest's, or an empty APQ cache."""
         manifest = settings.persisted_query_manifest
+        uri = settings.persisted_query_storage_uri
+        shared = None
+        if uri.startswith(("redis://", "rediss://")):
+            shared = SharedDocuments(uri, ttl_s=settings.persisted_query_ttl_s)
         return cls(
             settings.persisted_queries,
             manifest=load_manifest(manifest) if manifest is not None else None,
             capacity=settings.persisted_query_cache_size,
+            shared=shared,
         )
 
-    def lookup(self, digest: str) -> str | None:
-        """The document with this hash, if known."""
+    async def lookup(self, digest: str) -> str | None:
+        """The document with this hash, if this process or (shared) another replica knows it."""
         document = self._documents.get(digest)
         if document is not None and self.mode == "automatic":
             self._documents.move_to_end(digest)
+        if document is None and self.shared is not None:
+            document = await self.shared.get(digest)
+            if document is not None:
+                self._keep(digest, document)
         return document
 
     def allows(self, digest: str) -> bool:
         """Whether a document with this hash may run."""
         return self.mode != "allow_list" or digest in self._documents
 
-    def remember(self, digest: str, document: str) -> None:
-        """Learn a document that ran (automatic mode only), forgetting the least recent."""
+    async def remember(self, digest: str, document: str) -> None:
+        """Learn a document that ran (automatic mode only), and share it with the replicas."""
         if self.mode != "automatic":
             return
+        self._keep(digest, document)
+        if self.shared is not None:
+            await self.shared.put(digest, document)
+
+    def _keep(self, digest: str, document: str) -> None:
+        """Hold a document in this process's LRU, forgetting the least recent."""
         self._documents[digest] = document
         self._documents.move_to_end(digest)
         while len(self._documents) > self.capacity:
@@ -85,7 +105,7 @@ class PersistedQueryExtension(SchemaExtension):
     def __init__(self, store: PersistedQueryStore) -> None:
         self.store = store
 
-    def on_operation(self) -> Iterator[None]:
+    async def on_operation(self) -> AsyncIterator[None]:
         """Fill in or check the document; remember it once it has run."""
         context = self.execution_context
         digest = self._requested_hash(context.operation_extensions)
@@ -95,7 +115,7 @@ class PersistedQueryExtension(SchemaExtension):
             yield
             return
         if context.query is None:
-            context.query = self.store.lookup(digest)
+            context.query = await self.store.lookup(digest)
             PERSISTED_QUERIES.labels("miss" if context.query is None else "hit").inc()
             if context.query is None:
                 if self.store.mode == "allow_list":
@@ -110,7 +130,7 @@ class PersistedQueryExtension(SchemaExtension):
         yield
         result = context.result
         if getattr(result, "data", None) is not None:  # it parsed, validated and ran
-            self.store.remember(digest, context.query)
+            await self.store.remember(digest, context.query)
             PERSISTED_QUERIES.labels("registered").inc()
 
     def _requested_hash(self, extensions: Mapping[str, Any] | None) -> str | None:

@@ -140,6 +140,37 @@ async def test_reads_retry_connect_errors_and_503_then_succeed() -> None:
     assert breaker.consecutive_failures == 0
 
 
+async def test_an_attempt_a_retry_recovers_does_not_count_against_the_breaker() -> None:
+    # A replica dying behind the balancer fails what it held; the retry lands on another one.
+    answers = [httpx.Response(502), httpx.Response(200, json={"ok": True})]
+    breaker = CircuitBreaker("calendar", failure_threshold=1)
+    async with _client(httpx.MockTransport(lambda request: answers.pop(0))) as client:
+        response = await call_with_resilience(
+            lambda t: client.post("/events/search", json={}, timeout=t),
+            breaker=breaker,
+            upstream_timeout=httpx.Timeout(1.0),
+            retry=RetryPolicy(attempts=3),
+            sleep=_no_sleep,
+        )
+    assert response.status_code == 200
+    assert breaker.state is BreakerState.CLOSED
+
+
+async def test_a_call_that_fails_every_attempt_counts_once() -> None:
+    breaker = CircuitBreaker("calendar", failure_threshold=2)
+    async with _client(httpx.MockTransport(lambda request: httpx.Response(503))) as client:
+        response = await call_with_resilience(
+            lambda t: client.get("/tags", timeout=t),
+            breaker=breaker,
+            upstream_timeout=httpx.Timeout(1.0),
+            retry=RetryPolicy(attempts=3),
+            sleep=_no_sleep,
+        )
+    assert response.status_code == 503
+    assert breaker.consecutive_failures == 1
+    assert breaker.state is BreakerState.CLOSED
+
+
 async def test_mutations_are_never_retried() -> None:
     calls = 0
 

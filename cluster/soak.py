@@ -1,0 +1,130 @@
+"""`make soak`: a cluster under steady mixed load for a while, every process's memory and open
+files sampled each minute; fails if either grew 5 % or more after the warm-up.
+
+    python -m cluster.soak --minutes 20 [--warm-up 5]
+
+It starts its own cluster (state under a temporary folder, its own databases) and stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from cluster import lifecycle, nginx
+from cluster.replicas import State
+from cluster.topology import ClusterSettings, Topology
+
+LOAD_SCRIPT = Path(__file__).with_name("load.lua")
+GROWTH_LIMIT = 0.05
+SIGN_UP = "mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { token } }"
+
+
+@dataclass
+class Samples:
+    """Per process: RSS (KiB) and open files, one pair a minute."""
+
+    rss_kib: dict[str, list[int]] = field(default_factory=dict)
+    open_files: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, name: str, pid: int) -> None:
+        """Read one process's figures from /proc."""
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        self.rss_kib.setdefault(name, []).append(rss)
+        self.open_files.setdefault(name, []).append(
+            sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir())
+        )
+
+    def growth(self, warm_up: int) -> dict[str, tuple[float, float]]:
+        """Each process's growth (RSS, open files) from the end of the warm-up to the end."""
+        return {
+            name: (_growth(rss[warm_up:]), _growth(self.open_files[name][warm_up:]))
+            for name, rss in self.rss_kib.items()
+        }
+
+
+def _growth(series: list[int]) -> float:
+    return (series[-1] - series[0]) / series[0] if len(series) > 1 and series[0] else 0.0
+
+
+def processes(topology: Topology) -> dict[str, int]:
+    """The pids to watch: every replica and nginx's master."""
+    state = State.load(topology)
+    assert state is not None
+    watched = {name: running.pid for name, running in state.replicas.items()}
+    master = nginx.master_pid(topology)
+    if master is not None:
+        watched["nginx"] = master
+    return watched
+
+
+def soak(topology: Topology, *, minutes: int, warm_up: int) -> int:
+    """Start a cluster, load it for `minutes`, sample each minute, report; 0 if nothing grew."""
+    lifecycle.up(topology)
+    try:
+        ca = topology.state_dir / "tls" / "ca.pem"
+        token = httpx.post(
+            f"{topology.public_url}/graphql",
+            json={
+                "query": SIGN_UP,
+                "variables": {"e": "soak@example.test", "p": os.urandom(12).hex()},
+            },
+            verify=str(ca),
+            timeout=60,
+        ).json()["data"]["signUp"]["token"]
+        wrk = subprocess.Popen(
+            ["wrk", "-t2", "-c16", f"-d{minutes * 60 + 30}s", "--timeout", "30s",
+             "-s", str(LOAD_SCRIPT), topology.public_url],
+            env={**os.environ, "FC_TOKEN": token},
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        samples = Samples()
+        for minute in range(minutes + 1):
+            for name, pid in processes(topology).items():
+                samples.add(name, pid)
+            print(f"minute {minute}: " + json.dumps(
+                {name: [rss[-1] // 1024, samples.open_files[name][-1]]
+                 for name, rss in samples.rss_kib.items()}
+            ), flush=True)  # fmt: skip
+            if minute < minutes:
+                time.sleep(60)
+        wrk.send_signal(signal.SIGINT)
+        load = wrk.communicate(timeout=60)[0].strip().splitlines()[-1]
+    finally:
+        lifecycle.down(topology)
+    print(f"load: {load}")
+    print("growth after the warm-up (RSS, open files):")
+    worst = 0.0
+    for name, (rss, files) in samples.growth(warm_up).items():
+        print(f"  {name:<11} RSS {rss:+.1%}  open files {files:+.1%}")
+        worst = max(worst, rss, files)
+    return 0 if worst < GROWTH_LIMIT else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and soak."""
+    parser = argparse.ArgumentParser(prog="python -m cluster.soak", description=__doc__)
+    parser.add_argument("--minutes", type=int, default=20)
+    parser.add_argument("--warm-up", type=int, default=5, help="minutes not judged")
+    args = parser.parse_args(argv)
+    # Production settings, but one client's load must not be rate-limited away.
+    os.environ.setdefault("GATEWAY_RATE_LIMIT_PER_CLIENT", "1000000/minute")
+    with tempfile.TemporaryDirectory(prefix="fc-soak-") as folder:
+        settings = ClusterSettings(state_dir=Path(folder), database_prefix="fc_soak")
+        return soak(Topology.plan(settings), minutes=args.minutes, warm_up=args.warm_up)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

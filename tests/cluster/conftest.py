@@ -1,0 +1,162 @@
+"""One real cluster for the whole suite: nginx with TLS, two replicas of each process, PostgreSQL
+and Redis, started by `python -m cluster up` exactly as `make cluster` starts it."""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import ssl
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import redis
+from psycopg import sql
+
+from cluster.topology import ClusterSettings, Topology
+from scripts.ports import port_is_free
+from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/12"
+# Production settings, except limits a load test would hit; the per-email sign-in limit is low
+# so the cross-replica test reaches it quickly.
+SETTINGS = {
+    "FC_ENVIRONMENT": "production",
+    "FC_DRAIN_DELAY_S": "0.5",
+    "GATEWAY_RATE_LIMIT_PER_CLIENT": "1000000/minute",
+    "GATEWAY_RATE_LIMIT_SIGN_IN_PER_IP": "100000/minute",
+    "GATEWAY_RATE_LIMIT_SIGN_IN_PER_EMAIL": "6/hour",
+}
+
+
+@dataclass(frozen=True)
+class RunningCluster:
+    """A started cluster: where it listens, how to trust its certificate, how to command it."""
+
+    topology: Topology
+    env: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        """The public GraphQL endpoint (HTTPS through nginx)."""
+        return f"{self.topology.public_url}/graphql"
+
+    @property
+    def ca(self) -> Path:
+        """The local CA that signed nginx's certificate."""
+        return self.topology.state_dir / "tls" / "ca.pem"
+
+    def gateway_url(self, index: int) -> str:
+        """One gateway replica's own endpoint (plain HTTP on loopback, bypassing nginx)."""
+        return f"{self.topology.internal_url(self.topology.of_kind('gateway')[index].port)}/graphql"
+
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `python -m cluster ARGS` against this cluster; fail the test if it fails."""
+        done = subprocess.run(
+            [sys.executable, "-m", "cluster", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+
+def _free_block(size: int) -> int:
+    """The first port of `size` consecutive ports that are all free now."""
+    for _ in range(200):
+        # Below the ephemeral range (32768+), where outgoing connections take their ports.
+        first = random.randrange(20_000, 32_000 - size)
+        if all(port_is_free("127.0.0.1", port) for port in range(first, first + size)):
+            return first
+    raise RuntimeError("no block of free ports")
+
+
+@pytest.fixture(scope="session")
+def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCluster]:
+    """Start the cluster once; stop it and drop its databases at the end."""
+    first = _free_block(110)
+    prefix = f"fc_cluster_test_{secrets.token_hex(4)}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("FC_", "GATEWAY_"))},
+        **SETTINGS,
+        "CLUSTER_STATE_DIR": str(tmp_path_factory.mktemp("cluster")),
+        "CLUSTER_HTTPS_PORT": str(first + 100),
+        "CLUSTER_HTTP_PORT": str(first + 101),
+        "CLUSTER_FIRST_INTERNAL_PORT": str(first),
+        "CLUSTER_DATABASE_PREFIX": prefix,
+        "CLUSTER_POSTGRES_URL": POSTGRES_URL,
+        "CLUSTER_REDIS_URL": REDIS_URL,
+    }
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    cluster = RunningCluster(Topology.plan(ClusterSettings.model_validate(_settings(env))), env)
+    try:
+        cluster.command("up")
+        yield cluster
+    finally:
+        subprocess.run([sys.executable, "-m", "cluster", "down"], cwd=ROOT, env=env, check=False)
+        _drop_databases(prefix)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _settings(env: dict[str, str]) -> dict[str, str]:
+    """The CLUSTER_* variables as ClusterSettings' field names."""
+    return {
+        k.removeprefix("CLUSTER_").lower(): v for k, v in env.items() if k.startswith("CLUSTER_")
+    }
+
+
+def _drop_databases(prefix: str) -> None:
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
+            )
+        ]
+        for name in names:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture
+async def https(running_cluster: RunningCluster) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTPS client that trusts only the cluster's CA (verification on)."""
+    trust = ssl.create_default_context(cafile=str(running_cluster.ca))
+    async with httpx.AsyncClient(verify=trust, timeout=30.0) as client:
+        yield client
+
+
+@pytest.fixture
+async def public(running_cluster: RunningCluster, https: httpx.AsyncClient) -> GraphQLClient:
+    """GraphQL through nginx, over HTTPS."""
+    return GraphQLClient(https, running_cluster.url)
+
+
+@pytest.fixture
+async def replica_clients(
+    running_cluster: RunningCluster,
+) -> AsyncIterator[tuple[GraphQLClient, GraphQLClient]]:
+    """GraphQL to gateway-0 and to gateway-1 directly, to prove what they share."""
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        yield (
+            GraphQLClient(http, running_cluster.gateway_url(0)),
+            GraphQLClient(http, running_cluster.gateway_url(1)),
+        )
+
+
+@pytest.fixture
+async def user(public: GraphQLClient) -> LiveUser:
+    """A fresh account, signed up through the cluster."""
+    return await sign_up(public)
