@@ -135,6 +135,15 @@ def _create_databases(topology: Topology) -> None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def drop_databases(topology: Topology) -> None:
+    """Drop the cluster's databases (a throwaway cluster: the soak, the tests)."""
+    with psycopg.connect(topology.settings.postgres_url, autocommit=True) as conn:
+        for kind in KINDS:
+            name = topology.database_url(kind).rsplit("/", 1)[1]
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            conn.execute(drop.format(sql.Identifier(name)))
+
+
 def _allow_connection_migration(say: Say) -> None:
     """Let the kernel hand connections queued on a closing listener to its successor."""
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from cluster.topology import ClusterSettings, Topology
 
 LOAD_SCRIPT = Path(__file__).with_name("load.lua")
 GROWTH_LIMIT = 0.05
+# A steady load that leaves the machine room for other work (the soak is about leaks, not speed).
+CONNECTIONS = 8
 SIGN_UP = "mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { token } }"
 
 
@@ -84,7 +87,7 @@ def soak(topology: Topology, *, minutes: int, warm_up: int) -> int:
             timeout=60,
         ).json()["data"]["signUp"]["token"]
         wrk = subprocess.Popen(
-            ["wrk", "-t2", "-c16", f"-d{minutes * 60 + 30}s", "--timeout", "30s",
+            ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{minutes * 60 + 30}s", "--timeout", "30s",
              "-s", str(LOAD_SCRIPT), topology.public_url],
             env={**os.environ, "FC_TOKEN": token},
             stdout=subprocess.PIPE,
@@ -104,6 +107,7 @@ def soak(topology: Topology, *, minutes: int, warm_up: int) -> int:
         load = wrk.communicate(timeout=60)[0].strip().splitlines()[-1]
     finally:
         lifecycle.down(topology)
+        lifecycle.drop_databases(topology)
     print(f"load: {load}")
     print("growth after the warm-up (RSS, open files):")
     worst = 0.0
@@ -122,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     # Production settings, but one client's load must not be rate-limited away.
     os.environ.setdefault("GATEWAY_RATE_LIMIT_PER_CLIENT", "1000000/minute")
     with tempfile.TemporaryDirectory(prefix="fc-soak-") as folder:
-        settings = ClusterSettings(state_dir=Path(folder), database_prefix="fc_soak")
+        prefix = f"fc_soak_{secrets.token_hex(4)}"
+        settings = ClusterSettings(state_dir=Path(folder), database_prefix=prefix)
         return soak(Topology.plan(settings), minutes=args.minutes, warm_up=args.warm_up)
 
 

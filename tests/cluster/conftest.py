@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import redis
-from psycopg import sql
 
+from cluster.lifecycle import drop_databases
 from cluster.topology import ClusterSettings, Topology
 from scripts.ports import port_is_free
 from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
@@ -105,7 +104,7 @@ def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
         yield cluster
     finally:
         subprocess.run([sys.executable, "-m", "cluster", "down"], cwd=ROOT, env=env, check=False)
-        _drop_databases(prefix)
+        drop_databases(cluster.topology)
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -114,20 +113,6 @@ def _settings(env: dict[str, str]) -> dict[str, str]:
     return {
         k.removeprefix("CLUSTER_").lower(): v for k, v in env.items() if k.startswith("CLUSTER_")
     }
-
-
-def _drop_databases(prefix: str) -> None:
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
-            )
-        ]
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture
