@@ -9,6 +9,7 @@ import secrets
 import time
 from typing import Any
 
+from tests.cluster.conftest import RunningCluster
 from tests.support.graphql_client import GraphQLClient, LiveUser
 
 ME = "{ me { id email } }"
@@ -81,3 +82,9 @@ async def test_a_rate_limit_counts_requests_to_every_gateway(
         codes.append((await client.execute(LOG_IN, variables)).error_codes)
     assert codes[:5] == [["UNAUTHENTICATED"]] * 5
     assert codes[5] == ["RATE_LIMITED"]
+
+
+def test_one_diary_replica_sweeps_the_shared_image_store(running_cluster: RunningCluster) -> None:
+    logs = running_cluster.topology.state_dir / "logs"
+    assert "image sweep done" in (logs / "diary-0.log").read_text()
+    assert "image sweep done" not in (logs / "diary-1.log").read_text()
