@@ -7,9 +7,6 @@ local token = os.getenv("FC_TOKEN")
 local write_every = tonumber(os.getenv("FC_WRITE_EVERY") or "4")
 local threads = {}
 
-local read_path = "/graphql?query=" ..
-  "%7Bevents(first%3A5)%7BtotalCount%20edges%7Bnode%7Bid%20title%7D%7D%7D%7D"
-
 function setup(thread)
   table.insert(threads, thread)
 end
@@ -20,12 +17,24 @@ function init(args)
   wrk.headers["Accept"] = "application/graphql-response+json"
 end
 
+local event_reads = "/graphql?query=" ..
+  "%7Bevents(first%3A5)%7BtotalCount%20edges%7Bnode%7Bid%20title%7D%7D%7D%7D"
+local entry_reads = "/graphql?query=" ..
+  "%7BdiaryEntries(first%3A5)%7BtotalCount%20edges%7Bnode%7Bid%20content%7D%7D%7D%7D"
+
+-- Both services, reads and writes: events and diary entries in turn.
 function request()
   counter = counter + 1
   if counter % write_every == 0 then
-    local body = '{"query":"mutation($i:CreateEventInput!){createEvent(input:$i){id}}",' ..
-      '"variables":{"i":{"title":"load ' .. counter .. '","startsAt":"2026-12-01T09:00:00+09:00",' ..
-      '"endsAt":"2026-12-01T10:00:00+09:00"}}}'
+    local body
+    if (counter / write_every) % 2 == 0 then
+      body = '{"query":"mutation($i:CreateEventInput!){createEvent(input:$i){id}}",' ..
+        '"variables":{"i":{"title":"load ' .. counter .. '",' ..
+        '"startsAt":"2026-12-01T09:00:00+09:00","endsAt":"2026-12-01T10:00:00+09:00"}}}'
+    else
+      body = '{"query":"mutation($i:CreateDiaryEntryInput!){createDiaryEntry(input:$i){id}}",' ..
+        '"variables":{"i":{"date":"2026-12-01","content":"load ' .. counter .. '"}}}'
+    end
     -- (headers given to wrk.format replace wrk.headers, so they are all named here)
     return wrk.format("POST", "/graphql", {
       ["Authorization"] = "Bearer " .. token,
@@ -33,16 +42,16 @@ function request()
       ["Content-Type"] = "application/json",
     }, body)
   end
-  return wrk.format("GET", read_path)
+  return wrk.format("GET", counter % 2 == 0 and event_reads or entry_reads)
 end
 
 -- A thread serves several connections at once, so an answer is told apart by its own body.
 function response(status, headers, body)
   local failed = status ~= 200 or body:find('"errors"', 1, true) ~= nil
-  if body:find('createEvent', 1, true) then
+  if body:find('createEvent', 1, true) or body:find('createDiaryEntry', 1, true) then
     writes = writes + 1
     if failed then write_failures = write_failures + 1 end
-  elseif body:find('"events"', 1, true) then
+  elseif body:find('"events"', 1, true) or body:find('"diaryEntries"', 1, true) then
     reads = reads + 1
     if failed then read_failures = read_failures + 1 end
   elseif failed then
