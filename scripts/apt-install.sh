@@ -27,3 +27,22 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends \
         "$@" >/dev/null
 }
+
+# `apt_install_stopped WHO SERVICE PACKAGE...`: install packages whose system service (SERVICE)
+# the project never uses (it runs its own instances with their own config), keeping it stopped.
+apt_install_stopped() {
+    local who=$1 service=$2
+    shift 2
+    apt_root "$who" "$@"
+    # A policy-rc.d that answers 101 keeps dpkg from starting the packaged service.
+    local policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+        "${SUDO[@]}" chmod +x "$policy"
+        trap '"${SUDO[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    apt_install "$who" "$@"
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+        "${SUDO[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+}

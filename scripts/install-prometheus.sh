@@ -9,16 +9,5 @@ if command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1;
 fi
 
 source "$(dirname "$0")/apt-install.sh"
-apt_root install-prometheus prometheus
-# A policy-rc.d that answers 101 keeps dpkg from starting the packaged service.
-POLICY=/usr/sbin/policy-rc.d
-if [ ! -e "$POLICY" ]; then
-    printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$POLICY" >/dev/null
-    "${SUDO[@]}" chmod +x "$POLICY"
-    trap '"${SUDO[@]}" rm -f "$POLICY"' EXIT
-fi
-apt_install install-prometheus prometheus
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    "${SUDO[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
-fi
+apt_install_stopped install-prometheus prometheus prometheus
 promtool --version 2>&1 | head -n 1 || true
