@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,15 +51,21 @@ class Samples:
         )
 
     def growth(self, warm_up: int) -> dict[str, tuple[float, float]]:
-        """Each process's growth (RSS, open files) from the end of the warm-up to the end."""
+        """Each process's growth (RSS, open files) after the warm-up: the median of the last
+        samples against the median of the first ones (open files move with the connections in
+        flight at the sampled moment; a leak moves the whole series)."""
         return {
             name: (_growth(rss[warm_up:]), _growth(self.open_files[name][warm_up:]))
             for name, rss in self.rss_kib.items()
         }
 
 
-def _growth(series: list[int]) -> float:
-    return (series[-1] - series[0]) / series[0] if len(series) > 1 and series[0] else 0.0
+def _growth(series: list[int], window: int = 5) -> float:
+    if len(series) < 2:
+        return 0.0
+    width = min(window, len(series) // 2)
+    first, last = statistics.median(series[:width]), statistics.median(series[-width:])
+    return (last - first) / first if first else 0.0
 
 
 def processes(topology: Topology) -> dict[str, int]:
