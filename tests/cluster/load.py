@@ -9,10 +9,8 @@ import signal
 import subprocess
 from types import TracebackType
 
-from cluster.soak import LOAD_SCRIPT
+from cluster.soak import FAILURE_KEYS, LOAD_SCRIPT
 from tests.cluster.conftest import RunningCluster
-
-FAILURE_KEYS = ("read_failures", "write_failures", "other_failures", "socket_errors", "non_2xx")
 
 
 class Load:
