@@ -28,6 +28,9 @@ from cluster.replicas import State
 from cluster.topology import ClusterSettings, Topology
 
 LOAD_SCRIPT = Path(__file__).with_name("load.lua")
+# A process holds ~20 descriptors, a few of them the connections in flight at the sampled
+# moment: one more or less is sampling, not growth (a leak keeps climbing).
+OPEN_FILES_NOISE = 1
 # What wrk's report (load.lua's done()) counts as failed requests.
 FAILURE_KEYS = ("read_failures", "write_failures", "other_failures", "socket_errors", "non_2xx")
 GROWTH_LIMIT = 0.05
@@ -57,17 +60,24 @@ class Samples:
         samples against the median of the first ones (open files move with the connections in
         flight at the sampled moment; a leak moves the whole series)."""
         return {
-            name: (_growth(rss[warm_up:]), _growth(self.open_files[name][warm_up:]))
+            name: (
+                _growth(rss[warm_up:]),
+                _growth(self.open_files[name][warm_up:], tolerance=OPEN_FILES_NOISE),
+            )
             for name, rss in self.rss_kib.items()
         }
 
 
-def _growth(series: list[int], window: int = 5) -> float:
+def _growth(series: list[int], window: int = 5, tolerance: int = 0) -> float:
+    """How much the median of the last `window` samples exceeds that of the first, as a share;
+    a difference of at most `tolerance` counts as none."""
     if len(series) < 2:
         return 0.0
     width = min(window, len(series) // 2)
     first, last = statistics.median(series[:width]), statistics.median(series[-width:])
-    return (last - first) / first if first else 0.0
+    if abs(last - first) <= tolerance or not first:
+        return 0.0
+    return (last - first) / first
 
 
 def processes(topology: Topology) -> dict[str, int]:
