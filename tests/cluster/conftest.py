@@ -1,5 +1,5 @@
-"""One real cluster for the whole suite: nginx with TLS, two replicas of each process, PostgreSQL
-and Redis, started by `python -m cluster up` exactly as `make cluster` starts it."""
+"""One real cluster for this package's tests: nginx with TLS, two replicas of each process,
+PostgreSQL and Redis, started by `python -m cluster up` exactly as `make cluster` starts it."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def _free_block(size: int) -> int:
     raise RuntimeError("no block of free ports")
 
 
-@pytest.fixture(scope="session")
+# Package scope: the cluster stops when tests/cluster is done, not when the whole run is.
+@pytest.fixture(scope="package")
 def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCluster]:
     """Start the cluster once; stop it and drop its databases at the end."""
     first = _free_block(110)

@@ -102,7 +102,10 @@ async def test_diary_down_serves_events_with_null_entries_then_recovers(
         assert all(e["extensions"]["service"] == "diary" for e in down.errors)
         assert "127.0.0.1" not in down.response.text  # no internal address leaks
 
-        # Two failed attempts opened the breaker: now it fails fast, without calling.
+        # A call counts once against the breaker, after its retries: a second failed query
+        # opens it (threshold 2); from then on it fails fast, without calling.
+        second = await client.execute(EVENTS_WITH_ENTRIES, token=member.token)
+        assert unavailable_paths(second.errors)
         request_id = new_request_id()
         started = time.perf_counter()
         fast = await client.execute(
