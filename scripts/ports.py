@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from pathlib import Path
 
@@ -59,11 +60,23 @@ def _command(process: Path) -> str:
     return command if len(command) <= 120 else command[:117] + "..."
 
 
+# Ports handed out for servers come from here: below the kernel's ephemeral range (32768+ on
+# Linux), where every outgoing connection takes its local port. A port picked there could be
+# taken by, say, a PostgreSQL connection before its server binds it (seen in CI: "Address
+# already in use"). The cluster tests take their blocks from 20000 up.
+SERVER_PORTS = range(10_000, 20_000)
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port on `host` that nothing listens on right now (the kernel's pick)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on `host` that nothing listens on now, outside the ephemeral range, and not
+    handed out before by this process."""
+    for _ in range(1_000):
+        port = random.choice(SERVER_PORTS)  # noqa: S311 - spreading ports, not a secret
+        if port not in _handed_out and port_is_free(host, port):
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port in {SERVER_PORTS}")
 
 
 def listens_on(pid: int, port: int) -> bool:
