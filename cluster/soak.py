@@ -12,9 +12,8 @@ import argparse
 import json
 import os
 import secrets
-import signal
+import ssl
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from cluster import lifecycle, nginx
+from cluster.load import Load
 from cluster.replicas import State
 from cluster.topology import ClusterSettings, Topology
 
@@ -95,40 +95,30 @@ def soak(topology: Topology, *, minutes: int, warm_up: int) -> int:
     """Start a cluster, load it for `minutes`, sample each minute, report; 0 if nothing grew."""
     lifecycle.up(topology)
     try:
-        ca = topology.state_dir / "tls" / "ca.pem"
+        trust = ssl.create_default_context(cafile=topology.state_dir / "tls" / "ca.pem")
+        account = {"e": "soak@example.test", "p": os.urandom(12).hex()}
         token = httpx.post(
             f"{topology.public_url}/graphql",
-            json={
-                "query": SIGN_UP,
-                "variables": {"e": "soak@example.test", "p": os.urandom(12).hex()},
-            },
-            verify=str(ca),
+            json={"query": SIGN_UP, "variables": account},
+            verify=trust,
             timeout=60,
         ).json()["data"]["signUp"]["token"]
-        wrk = subprocess.Popen(
-            ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{minutes * 60 + 30}s", "--timeout", "30s",
-             "-s", str(LOAD_SCRIPT), topology.public_url],
-            env={**os.environ, "FC_TOKEN": token},
-            stdout=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
         samples = Samples()
-        for minute in range(minutes + 1):
-            for name, pid in processes(topology).items():
-                samples.add(name, pid)
-            print(f"minute {minute}: " + json.dumps(
-                {name: [rss[-1] // 1024, samples.open_files[name][-1]]
-                 for name, rss in samples.rss_kib.items()}
-            ), flush=True)  # fmt: skip
-            if minute < minutes:
-                time.sleep(60)
-        wrk.send_signal(signal.SIGINT)
-        load = wrk.communicate(timeout=60)[0].strip().splitlines()[-1]
+        with Load(topology.public_url, token, connections=CONNECTIONS, threads=1) as load:
+            for minute in range(minutes + 1):
+                for name, pid in processes(topology).items():
+                    samples.add(name, pid)
+                print(f"minute {minute}: " + json.dumps(
+                    {name: [rss[-1] // 1024, samples.open_files[name][-1]]
+                     for name, rss in samples.rss_kib.items()}
+                ), flush=True)  # fmt: skip
+                if minute < minutes:
+                    time.sleep(60)
     finally:
         lifecycle.down(topology)
         lifecycle.drop_databases(topology)
-    print(f"load: {load}")
-    failed = sum(json.loads(load)[key] for key in FAILURE_KEYS)
+    print(f"load: {json.dumps(load.report)}")
+    failed = load.failed
     print("growth after the warm-up (RSS, open files):")
     worst = 0.0
     for name, (rss, files) in samples.growth(warm_up).items():

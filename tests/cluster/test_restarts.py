@@ -15,9 +15,9 @@ import httpx
 import psycopg
 import pytest
 
+from cluster.load import Load
 from cluster.replicas import State
 from tests.cluster.conftest import ROOT, RunningCluster
-from tests.cluster.load import Load
 from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
 
 EXPAND_MIGRATION = '''"""A newer release's expand-only step: a column the previous release ignores.
@@ -77,11 +77,11 @@ def test_rolling_forward_onto_a_migration_and_back_fails_no_request(
     running_cluster: RunningCluster, user: LiveUser, tmp_path: Path
 ) -> None:
     release = next_release(tmp_path / "release")
-    with Load(running_cluster, user.token) as load:
+    with Load(running_cluster.topology.public_url, user.token) as load:
         forward = running_cluster.command("rolling-restart", "--release", str(release))
         assert "colour_hint" in calendar_columns(running_cluster)
         back = running_cluster.command("rolling-restart", "--release", str(ROOT))
-    print(forward.stdout, back.stdout)
+    print(forward.stdout, back.stdout, f"load through nginx: {load.report}")
     assert "ahead of this release" in back.stdout
     # The previous release runs against the expanded schema: the column stays.
     assert "colour_hint" in calendar_columns(running_cluster)
@@ -125,7 +125,7 @@ async def test_a_sigkill_of_each_kind_fails_no_read_and_duplicates_no_write(
 ) -> None:
     writer = await sign_up(public)
     stop = asyncio.Event()
-    with Load(running_cluster, user.token) as load:
+    with Load(running_cluster.topology.public_url, user.token) as load:
         writes = asyncio.create_task(_keyed_writes(public, writer, stop))
         for name in ("calendar-1", "diary-1", "gateway-1"):
             await asyncio.sleep(3)
@@ -136,7 +136,8 @@ async def test_a_sigkill_of_each_kind_fails_no_read_and_duplicates_no_write(
         stop.set()
         written, failed_attempts = await writes
     healed = await asyncio.to_thread(running_cluster.command, "heal")
-    print(healed.stdout, f"keyed writes: {written}, failed attempts: {failed_attempts}")
+    print(healed.stdout, f"load through nginx: {load.report}")
+    print(f"keyed writes: {written}, failed attempts: {failed_attempts}")
     assert load.report["read_failures"] == 0, (load.report, load.failures[:5])
     assert load.report["reads"] > 100, load.report
     # Only requests in flight on a killed replica may fail: at most one per connection per kill,

@@ -1,5 +1,8 @@
-"""Steady load through the cluster's nginx: wrk with `load.lua` (reads and writes, every answer
-checked), started before a disruption and stopped after it, with its counts as a dict."""
+"""Steady load through the cluster's nginx: wrk running `load.lua` (reads and writes of both
+services, every answer checked), started before what is measured and stopped after it.
+
+Used by the cluster tests (around a restart or a crash) and by `make soak` (around the soak).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,23 @@ import json
 import os
 import signal
 import subprocess
+from pathlib import Path
 from types import TracebackType
 
-from cluster.soak import FAILURE_KEYS, LOAD_SCRIPT
-from tests.cluster.conftest import RunningCluster
+LOAD_SCRIPT = Path(__file__).with_name("load.lua")
+# What load.lua's report counts as failed requests.
+FAILURE_KEYS = ("read_failures", "write_failures", "other_failures", "socket_errors", "non_2xx")
+LONGER_THAN_ANY_RUN = "-d86400s"  # wrk stops when the block ends (SIGINT), not on its own
 
 
 class Load:
-    """`with Load(cluster, token) as load: …`; then `load.report` holds wrk's counts."""
+    """`with Load(url, token) as load: …`; afterwards `load.report` holds wrk's counts and
+    `load.failures` the first lines of the failed answers."""
 
-    def __init__(self, cluster: RunningCluster, token: str, *, connections: int = 16) -> None:
+    def __init__(self, url: str, token: str, *, connections: int = 16, threads: int = 2) -> None:
         self.command = [
-            "wrk", "-t2", f"-c{connections}", "-d3600s", "--timeout", "30s",
-            "-s", str(LOAD_SCRIPT), cluster.topology.public_url,
+            "wrk", f"-t{threads}", f"-c{connections}", LONGER_THAN_ANY_RUN, "--timeout", "30s",
+            "-s", str(LOAD_SCRIPT), url,
         ]  # fmt: skip
         # wrk trusts any certificate; the TLS tests check verification.
         self.env = {**os.environ, "FC_TOKEN": token, "FC_SHOW_FAILURES": "1"}
@@ -41,10 +48,10 @@ class Load:
         self.process.send_signal(signal.SIGINT)  # wrk stops, reports and runs done()
         out, err = self.process.communicate(timeout=60)
         lines = [line for line in out.splitlines() if line.startswith("{")]
-        assert lines, out + err
+        if not lines:
+            raise RuntimeError(f"wrk gave no report: {out}{err}")
         self.report = json.loads(lines[-1])
         self.failures = [line for line in err.splitlines() if line[:3].isdigit()]
-        print(f"\nload through nginx: {self.report}")  # the figures the closing note quotes
 
     @property
     def failed(self) -> int:
