@@ -7,7 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
-from cluster.topology import Kind, Slot, Topology
+from cluster.topology import KINDS, Kind, Slot, Topology
+from scripts.processes import without_settings
 
 SECRET_NAMES = ("FC_INTERNAL_TOKEN", "GATEWAY_JWT_SECRET")
 # Settings given to `cluster up` are the cluster's configuration: kept, and given to every
@@ -49,23 +50,19 @@ def shared_secrets(state_dir: Path) -> dict[str, str]:
 
 def database_env(topology: Topology) -> dict[str, str]:
     """Each process's database URL (what `scripts.migrate` and the replicas read)."""
-    return {
-        f"{_prefix(kind)}DATABASE_URL": topology.database_url(kind)
-        for kind in ("calendar", "diary", "gateway")
-    }
+    return {f"{_prefix(kind)}DATABASE_URL": topology.database_url(kind) for kind in KINDS}
 
 
 def replica_env(topology: Topology, slot: Slot, *, generation: int) -> dict[str, str]:
     """The whole environment of one replica of `slot` (generation picks its metrics port)."""
     state = topology.state_dir
     prefix = _prefix(slot.kind)
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
     env = {
-        **inherited,
+        **without_settings(SETTING_PREFIXES),
+        "FC_ENVIRONMENT": "production",  # unless `cluster up` was told otherwise
         **recorded_settings(state),
         **shared_secrets(state),
         **database_env(topology),
-        "FC_ENVIRONMENT": recorded_settings(state).get("FC_ENVIRONMENT", "production"),
         "FC_LOG_FORMAT": "json",
         "FC_DATA_DIR": str(state / "data" / slot.name),
         # A restart starts the new process beside the old one on the same port.

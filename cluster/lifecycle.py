@@ -14,16 +14,15 @@ from cluster import nginx, replicas
 from cluster.environment import database_env, record_settings, shared_secrets
 from cluster.replicas import STOP_TIMEOUT_S, State
 from cluster.topology import KINDS, Kind, Topology
-from scripts.processes import pid_alive, stop_pid
+from scripts.processes import REPO_ROOT, pid_alive, stop_pid
 
-ROOT = Path(__file__).resolve().parent.parent
 MIGRATE_REQUESTS = Path("/proc/sys/net/ipv4/tcp_migrate_req")
 # Services first, so restarted gateways find every service replica of the new release.
 Say = Callable[[str], None]
 RESTART_ORDER: tuple[Kind, ...] = ("calendar", "diary", "gateway")
 
 
-def up(topology: Topology, *, release: Path = ROOT, say: Say = print) -> State:
+def up(topology: Topology, *, release: Path = REPO_ROOT, say: Say = print) -> State:
     """Create the databases, migrate them once, make TLS files, start the replicas and nginx."""
     if State.load(topology) is not None:
         raise RuntimeError(f"a cluster is already recorded in {topology.state_dir}; stop it first")
@@ -37,7 +36,7 @@ def up(topology: Topology, *, release: Path = ROOT, say: Say = print) -> State:
     say("migrating the databases (once, before any replica starts)")
     migrate(topology, release=release, say=say)
     subprocess.run(
-        ["bash", str(ROOT / "scripts" / "make-local-ca.sh"), str(topology.state_dir / "tls")],
+        ["bash", str(REPO_ROOT / "scripts" / "make-local-ca.sh"), str(topology.state_dir / "tls")],
         check=True,
         capture_output=True,
     )
@@ -130,7 +129,7 @@ def _create_databases(topology: Topology) -> None:
     with psycopg.connect(topology.settings.postgres_url, autocommit=True) as conn:
         existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
         for kind in KINDS:
-            name = topology.database_url(kind).rsplit("/", 1)[1]
+            name = topology.database_name(kind)
             if name not in existing:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
@@ -139,7 +138,7 @@ def drop_databases(topology: Topology) -> None:
     """Drop the cluster's databases (a throwaway cluster: the soak, the tests)."""
     with psycopg.connect(topology.settings.postgres_url, autocommit=True) as conn:
         for kind in KINDS:
-            name = topology.database_url(kind).rsplit("/", 1)[1]
+            name = topology.database_name(kind)
             drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
             conn.execute(drop.format(sql.Identifier(name)))
 

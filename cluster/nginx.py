@@ -7,13 +7,12 @@ beside themselves on the same port instead (see `cluster.replicas`).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from cluster.topology import Kind, Topology
+from scripts.processes import pid_alive, stop_pid
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "cluster.conf"
 UPSTREAM_NAMES: dict[Kind, str] = {
@@ -73,21 +72,13 @@ def master_pid(topology: Topology) -> int | None:
     """The running nginx's master pid, else None."""
     try:
         pid = int((topology.state_dir / "nginx.pid").read_text().strip())
-        os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+    except (FileNotFoundError, ValueError):
         return None
-    return pid
+    return pid if pid_alive(pid) else None
 
 
 def stop(topology: Topology, *, timeout_s: float = 10.0) -> None:
-    """Stop nginx gracefully (SIGQUIT: finish requests), then for good."""
+    """Stop nginx gracefully (SIGQUIT: it finishes the requests in flight), then for good."""
     pid = master_pid(topology)
-    if pid is None:
-        return
-    os.kill(pid, signal.SIGQUIT)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if master_pid(topology) is None:
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
+    if pid is not None:
+        stop_pid(pid, timeout_s, signum=signal.SIGQUIT)

@@ -97,10 +97,14 @@ class Topology:
         """Where clients reach the cluster (HTTPS)."""
         return f"https://{_url_host(self.settings.host)}:{self.settings.https_port}"
 
+    def database_name(self, kind: Kind) -> str:
+        """The name of one kind of process's PostgreSQL database."""
+        return f"{self.settings.database_prefix}_{kind}"
+
     def database_url(self, kind: Kind) -> str:
         """The PostgreSQL database of one kind of process."""
         base, _, _ = self.settings.postgres_url.rpartition("/")
-        return f"{base}/{self.settings.database_prefix}_{kind}"
+        return f"{base}/{self.database_name(kind)}"
 
     def internal_url(self, port: int) -> str:
         """A loopback URL of one of the cluster's own ports."""

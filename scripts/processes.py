@@ -263,11 +263,13 @@ def stop_all(
         process.stop(timeout, on_kill=partial(on_kill, process) if on_kill else None)
 
 
-def stop_pid(pid: int, timeout: float = STOP_TIMEOUT_S) -> bool:
-    """Stop a process an earlier command started (known by pid only): SIGTERM, then SIGKILL
-    after `timeout`; True if it exited by itself."""
+def stop_pid(
+    pid: int, timeout: float = STOP_TIMEOUT_S, *, signum: signal.Signals = signal.SIGTERM
+) -> bool:
+    """Stop a process an earlier command started (known by pid only): `signum` (its graceful
+    stop), then SIGKILL after `timeout`; True if it exited by itself."""
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signum)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not pid_alive(pid):

@@ -17,7 +17,8 @@ import pytest
 
 from cluster.load import Load
 from cluster.replicas import State
-from tests.cluster.conftest import ROOT, RunningCluster
+from scripts.processes import REPO_ROOT
+from tests.cluster.conftest import RunningCluster
 from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
 
 EXPAND_MIGRATION = '''"""A newer release's expand-only step: a column the previous release ignores.
@@ -50,10 +51,10 @@ COUNT = "{ events(first: 1) { totalCount } }"
 def next_release(folder: Path) -> Path:
     """This checkout's tracked files plus one expand migration of the calendar: a new release."""
     files = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True
     ).stdout.split(b"\0")
     for name in filter(None, files):
-        source = ROOT / name.decode()
+        source = REPO_ROOT / name.decode()
         if source.is_file():
             (folder / name.decode()).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, folder / name.decode())
@@ -80,13 +81,13 @@ def test_rolling_forward_onto_a_migration_and_back_fails_no_request(
     with Load(running_cluster.topology.public_url, user.token) as load:
         forward = running_cluster.command("rolling-restart", "--release", str(release))
         assert "colour_hint" in calendar_columns(running_cluster)
-        back = running_cluster.command("rolling-restart", "--release", str(ROOT))
+        back = running_cluster.command("rolling-restart", "--release", str(REPO_ROOT))
     print(forward.stdout, back.stdout, f"load through nginx: {load.report}")
     assert "ahead of this release" in back.stdout
     # The previous release runs against the expanded schema: the column stays.
     assert "colour_hint" in calendar_columns(running_cluster)
     state = State.load(running_cluster.topology)
-    assert state is not None and state.release == str(ROOT)
+    assert state is not None and state.release == str(REPO_ROOT)
     assert all(running.generation == 2 for running in state.replicas.values())
     assert load.report["reads"] > 100 and load.report["writes"] > 30, load.report
     assert load.failed == 0, (load.report, load.failures[:5])
