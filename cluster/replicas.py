@@ -81,14 +81,14 @@ def start(topology: Topology, slot: Slot, *, generation: int, release: Path) -> 
     )
     process.start(env)
     try:
-        wait_ready([process], READY_TIMEOUT_S, probe=_listening_and_ready)
+        wait_ready([process], READY_TIMEOUT_S, probe=listening_and_ready)
     except ProcessError:
         process.kill()
         raise
     return Running(pid=process.pid, generation=generation, release=str(release))
 
 
-def _listening_and_ready(client: httpx.Client, process: Process) -> bool:
+def listening_and_ready(client: httpx.Client, process: Process) -> bool:
     """Ready means this process listens (the port may still be its predecessor's too) and the
     port answers ready; a replica listens only once its app has started."""
     return listens_on(process.pid, process.port) and health_ready(client, process)

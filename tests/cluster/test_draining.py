@@ -8,8 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from cluster.replicas import listening_and_ready
 from scripts.ports import free_port, listens_on
-from scripts.processes import Process, health_ready, wait_ready
+from scripts.processes import Process, wait_ready
 from tests.support.service_process import service_env
 
 
@@ -21,7 +22,8 @@ def _calendar(workdir: Path, port: int, name: str) -> tuple[Process, dict[str, s
         workdir=workdir,
         token="t" * 40,
     )
-    env.update({"FC_REUSE_PORT": "1", "FC_DRAIN_DELAY_S": "1.5"})
+    # A drain long enough that the probes below all land inside it on a loaded machine.
+    env.update({"FC_REUSE_PORT": "1", "FC_DRAIN_DELAY_S": "5"})
     return Process(name, "calendar_svc", port, workdir / f"{name}.log"), env
 
 
@@ -33,7 +35,7 @@ def test_sigterm_fails_readiness_first_then_hands_the_port_over(tmp_path: Path) 
         old.start(env)
         wait_ready([old])
         new.start(env)  # beside the old one, on the same port
-        wait_ready([new], probe=_listening_and_ready)
+        wait_ready([new], probe=listening_and_ready)
         assert listens_on(old.pid, port) and listens_on(new.pid, port)
 
         old.terminate()
@@ -47,7 +49,3 @@ def test_sigterm_fails_readiness_first_then_hands_the_port_over(tmp_path: Path) 
     finally:
         old.stop()
         new.stop()
-
-
-def _listening_and_ready(client: httpx.Client, process: Process) -> bool:
-    return listens_on(process.pid, process.port) and health_ready(client, process)
