@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from PIL import ExifTags, Image
 
@@ -21,7 +20,7 @@ from diary_svc.images import ImageShelf
 from diary_svc.settings import DiarySettings
 from tests import image_factory
 from tests.diary_svc.conftest import make_entry
-from tests.support.service_app import OWNER_B, STARTUP_TIMEOUT_S, headers_for
+from tests.support.service_app import OWNER_B, headers_for, started
 
 SMALL_LIMIT = 256 * 1024
 
@@ -127,7 +126,7 @@ async def small_limit_client(settings: DiarySettings) -> AsyncIterator[httpx.Asy
     """A client of an app whose image limit is 256 KiB."""
     app = create_app(settings.model_copy(update={"max_image_bytes": SMALL_LIMIT}))
     async with (
-        LifespanManager(app, startup_timeout=STARTUP_TIMEOUT_S),
+        started(app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://diary", headers=headers_for()
         ) as http,

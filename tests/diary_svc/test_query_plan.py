@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from asgi_lifespan import LifespanManager
-
 from diary_svc import entry_reads
 from diary_svc.app import create_app
 from diary_svc.models import DateRange
 from diary_svc.settings import DiarySettings
 from fc_common.db import Database
 from fc_common.pagination import encode_cursor
-from tests.support.service_app import STARTUP_TIMEOUT_S
+from tests.support.service_app import started
 from tests.support.sql import captured_sql, explain
 
 INDEX = "ix_entry_owner_date_id"
@@ -28,7 +26,7 @@ async def test_list_and_range_queries_search_the_owner_date_index(
     settings: DiarySettings,
 ) -> None:
     app = create_app(settings)
-    async with LifespanManager(app, startup_timeout=STARTUP_TIMEOUT_S):
+    async with started(app):
         database: Database = app.state.db
         with captured_sql(database.engine, _reads_entries) as issued, database.read() as session:
             entry_reads.list_entries(

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from calendar_svc.app import create_app as create_calendar_app
@@ -25,6 +24,7 @@ from diary_svc.settings import DiarySettings
 from graph_gateway.app import create_app as create_gateway_app
 from graph_gateway.settings import GatewaySettings
 from tests.conftest import DatabaseUrlFactory
+from tests.support.service_app import started
 
 INTERNAL_TOKEN = "test-internal-token-0123456789abcdef"
 JWT_SECRET = "test-jwt-secret-0123456789abcdef-0123456789"
@@ -155,9 +155,9 @@ async def running_gateway(
     diary = CountingTransport(wrap_diary(to_diary) if wrap_diary else to_diary)
     app = create_gateway_app(settings, calendar_transport=calendar, diary_transport=diary)
     async with (
-        LifespanManager(calendar_app),
-        LifespanManager(diary_app),
-        LifespanManager(app),
+        started(calendar_app),
+        started(diary_app),
+        started(app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://gateway"
         ) as http,

@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from graph_gateway.app import create_app
 from graph_gateway.settings import GatewaySettings
-from tests.support.service_app import STARTUP_TIMEOUT_S
+from tests.support.service_app import started
 
 
 @asynccontextmanager
@@ -18,7 +17,7 @@ async def gateway(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]
     """An HTTP client for a gateway app running in-process, with its lifespan."""
     app = create_app(settings)
     async with (
-        LifespanManager(app, startup_timeout=STARTUP_TIMEOUT_S),
+        started(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
     ):
         yield http

@@ -6,13 +6,12 @@ import secrets
 from pathlib import Path
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from calendar_svc.app import create_app as create_calendar_app
 from calendar_svc.settings import CalendarSettings
 from graph_gateway.app import create_app as create_gateway_app
 from graph_gateway.settings import GatewaySettings
-from tests.support.service_app import STARTUP_TIMEOUT_S
+from tests.support.service_app import started
 
 SIGN_UP = """mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { token } }"""
 
@@ -41,8 +40,8 @@ async def test_a_misconfigured_gateway_answers_masked_errors_with_the_request_id
         calendar_transport=httpx.ASGITransport(app=calendar_app),
     )
     async with (
-        LifespanManager(calendar_app, startup_timeout=STARTUP_TIMEOUT_S),
-        LifespanManager(gateway_app, startup_timeout=STARTUP_TIMEOUT_S),
+        started(calendar_app),
+        started(gateway_app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=gateway_app), base_url="http://gw"
         ) as http,

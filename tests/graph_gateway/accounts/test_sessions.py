@@ -8,7 +8,6 @@ import time
 
 import httpx
 import jwt
-from asgi_lifespan import LifespanManager
 
 from graph_gateway.app import create_app
 from tests.graph_gateway.accounts.conftest import GatewayWith
@@ -21,6 +20,7 @@ from tests.graph_gateway.accounts.helpers import (
     sign_up,
 )
 from tests.graph_gateway.conftest import PASSWORD, Gateway, error_codes
+from tests.support.service_app import started
 
 CHANGE = """mutation($c: String!, $n: String!) {
   changePassword(currentPassword: $c, newPassword: $n) { token refreshToken user { id } }
@@ -142,7 +142,7 @@ async def test_revocation_reaches_another_replica_within_a_second(gateway: Gatew
         gateway.settings, calendar_transport=gateway.calendar, diary_transport=gateway.diary
     )
     async with (
-        LifespanManager(replica_app),
+        started(replica_app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=replica_app), base_url="http://replica"
         ) as http,
