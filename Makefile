@@ -12,7 +12,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 .PHONY: help venv node browser wrk prometheus pg-client status run test test-sqlite test-postgres \
         check lint format types schema schema-check migrate seed bench bench-auth gc clean backup \
         restore backup-verify fsck nginx cluster cluster-stop cluster-rolling-restart cluster-heal \
-        cluster-status soak
+        cluster-status soak netns hosts-latency
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ pg-client: ## Install Debian's PostgreSQL client tools (pg_dump, pg_restore) for
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk prometheus pg-client nginx ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk prometheus pg-client nginx netns ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -62,6 +62,12 @@ test-postgres:
 	FC_TEST_DB=postgresql $(PYTEST) tests/calendar_svc tests/diary_svc tests/graph_gateway tests/e2e \
 		tests/migrations \
 		-m "not browser"
+
+netns: ## Install iproute2 and iptables (the across-hosts test's namespaces and latency), once
+	@bash scripts/install-netns.sh
+
+hosts-latency: venv netns ## The month view across hosts (network namespaces), with and without 2 ms
+	$(PY) -m cluster.latency_report $(HOSTS_ARGS)
 
 nginx: ## Install Debian's nginx (the cluster's load balancer and TLS) and openssl, once per machine
 	@bash scripts/install-nginx.sh
