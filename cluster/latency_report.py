@@ -173,6 +173,8 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
         system.hosts.add_latency(ms)
     else:
         system.hosts.remove_latency()
+    # Counted first: its request must not fall inside the window the averages are taken over.
+    calls_of_one = upstream_calls_of_one(system, token)
     calls_before = _upstream_counts(system.gateway_metrics_url)
     statements_before = _statements(system)
     client = system.hosts["client"]
@@ -213,7 +215,7 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
             ]
         },
         upstream_retries=_per_request(calls_after["retries"], calls_before["retries"], sent),
-        upstream_calls_of_one=upstream_calls_of_one(system, token),
+        upstream_calls_of_one=calls_of_one,
         sql_statements={
             database: calls
             for database, calls in _per_request(statements_after, statements_before, sent).items()
