@@ -57,6 +57,7 @@ class Figures:
     upstream_retries: dict[str, float]
     upstream_calls_of_one: dict[str, int]
     sql_statements: dict[str, float]
+    sql_statement_texts: dict[str, float]
 
 
 def _post(
@@ -160,11 +161,20 @@ def _per_request(after: dict[str, float], before: dict[str, float], sent: int) -
 
 
 def _statements(system: SystemAcrossHosts) -> dict[str, float]:
-    """Statements each database has run so far (pg_stat_statements)."""
-    query = """SELECT d.datname, sum(s.calls) FROM pg_stat_statements s
-               JOIN pg_database d ON d.oid = s.dbid GROUP BY d.datname"""
+    """Calls so far of each statement (`database: normalized text`) of our databases."""
+    query = """SELECT d.datname, s.query, s.calls FROM pg_stat_statements s
+               JOIN pg_database d ON d.oid = s.dbid WHERE d.datname LIKE 'fc\\_%'"""
     with psycopg.connect(system.database_url("postgres", "postgresql")) as db:
-        return {str(name): float(calls) for name, calls in db.execute(query).fetchall()}
+        rows = db.execute(query).fetchall()
+    return {f"{name}: {' '.join(str(text).split())}": float(calls) for name, text, calls in rows}
+
+
+def _by_database(statements: dict[str, float]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for key, calls in statements.items():
+        database = key.split(":", 1)[0]
+        totals[database] = round(totals.get(database, 0.0) + calls, 2)
+    return totals
 
 
 def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) -> Figures:
@@ -198,6 +208,9 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
     statements_after = _statements(system)
     sent = requests + 1  # the probe's warm-up request counts too
     centiles = statistics.quantiles(latencies, n=100)
+    attempts = _per_request(calls_after["attempts"], calls_before["attempts"], sent)
+    retries = _per_request(calls_after["retries"], calls_before["retries"], sent)
+    statements = _per_request(statements_after, statements_before, sent)
     return Figures(
         added_ms_per_packet=ms,
         requests=requests,
@@ -206,21 +219,13 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
         p99_ms=round(centiles[98], 2),
         # A retry is a second attempt of the same call: calls are attempts less retries.
         upstream_calls={
-            service: attempts - retries
-            for service, attempts in _per_request(
-                calls_after["attempts"], calls_before["attempts"], sent
-            ).items()
-            for retries in [
-                _per_request(calls_after["retries"], calls_before["retries"], sent).get(service, 0)
-            ]
+            service: round(attempts - retries.get(service, 0.0), 2)
+            for service, attempts in attempts.items()
         },
-        upstream_retries=_per_request(calls_after["retries"], calls_before["retries"], sent),
+        upstream_retries=retries,
         upstream_calls_of_one=calls_of_one,
-        sql_statements={
-            database: calls
-            for database, calls in _per_request(statements_after, statements_before, sent).items()
-            if database.startswith("fc_")
-        },
+        sql_statements=_by_database(statements),
+        sql_statement_texts={text: calls for text, calls in statements.items() if calls >= 0.1},
     )
 
 
