@@ -33,6 +33,7 @@ from graph_gateway.mutations.sessions import SessionMutations
 from graph_gateway.mutations.tags import TagMutations
 from graph_gateway.observability.error_log import log_errors
 from graph_gateway.observability.extension import observability_extension
+from graph_gateway.response_cache.extension import ResponseCacheExtension
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.query import Query
 from graph_gateway.types.scalars import SCALAR_OVERRIDES
@@ -107,6 +108,8 @@ def schema_extensions(settings: GatewaySettings) -> list[Extension]:
         ArgumentBoundsExtension,
         # Production answers no introspection (Strawberry's own extension).
         *([DisableIntrospection] if production else []),
+        # Innermost: a hit skips execution only (graph_gateway/response_cache).
+        ResponseCacheExtension,
     ]
 
 

@@ -35,6 +35,7 @@ from graph_gateway.exports.exporter import Exporter
 from graph_gateway.extensions.rate_limiter import RateLimiter
 from graph_gateway.http.idempotency_store import IdempotencyStore
 from graph_gateway.http.image_urls import ImageUrlSigner
+from graph_gateway.response_cache.cache import ResponseCache
 from graph_gateway.settings import GatewaySettings
 from graph_gateway.tag_sync import keep_data_tidy, stop, tidy_once
 
@@ -57,6 +58,7 @@ class Services:
     idempotency: IdempotencyStore
     image_urls: ImageUrlSigner
     rate_limiter: RateLimiter | None = None
+    response_cache: ResponseCache | None = None
 
 
 def _http_client(
@@ -117,6 +119,9 @@ async def open_services(
         stack.callback(db.dispose)
         if rate_limiter is not None:
             stack.push_async_callback(rate_limiter.aclose)
+        response_cache = ResponseCache.from_settings(settings)  # connects lazily
+        if response_cache is not None:
+            stack.push_async_callback(response_cache.aclose)
         calendar = _upstream(
             settings,
             "calendar",
@@ -164,6 +169,7 @@ async def open_services(
             idempotency=keys,
             image_urls=image_urls,
             rate_limiter=rate_limiter,
+            response_cache=response_cache,
         )
 
 

@@ -126,6 +126,17 @@ class GatewaySettings(CommonSettings):
         86_400, ge=60, description="How long a shared APQ document is kept after its last use"
     )
 
+    # The response cache (graph_gateway/response_cache): unset, off. redis://… shared by replicas.
+    response_cache_uri: str | None = Field(None, description="redis://host:port/db; unset: off")
+    response_cache_ttl_s: int = Field(60, ge=1, le=3600, description="How long an answer is kept")
+    response_cache_max_entry_bytes: int = Field(
+        1_048_576, ge=1_024, le=64 * 1_048_576, description="Larger answers are not kept"
+    )
+    # Each Redis call waits at most this long: a slow Redis costs a request little, then is
+    # bypassed (as a Redis that is down).
+    response_cache_timeout_s: float = Field(0.1, ge=0.005, le=2.0)
+    response_cache_key_prefix: str = Field("fc:rc:", min_length=1, max_length=64)
+
     # Diary images: the upload limit and the signed, expiring URLs that show them.
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
     image_url_ttl_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
@@ -156,6 +167,16 @@ class GatewaySettings(CommonSettings):
             load_manifest(self.persisted_query_manifest)
         return self
 
+    @model_validator(mode="after")
+    def _cached_urls_stay_valid(self) -> Self:
+        """Refuse a cache TTL over half a signed image URL's life (a cached answer holds URLs)."""
+        if self.response_cache_ttl_s * 2 > self.image_url_ttl_minutes * 60:
+            raise ValueError(
+                "GATEWAY_RESPONSE_CACHE_TTL_S must be at most half of "
+                "GATEWAY_IMAGE_URL_TTL_MINUTES (in seconds)"
+            )
+        return self
+
     @field_validator(
         "rate_limit_per_client",
         "rate_limit_sign_in_per_ip",
@@ -175,6 +196,16 @@ class GatewaySettings(CommonSettings):
     def _are_networks(cls, value: list[str]) -> list[str]:
         """Refuse proxy entries that are not addresses or CIDR blocks."""
         parse_networks(value)
+        return value
+
+    @field_validator("response_cache_uri")
+    @classmethod
+    def _is_redis(cls, value: str | None) -> str | None:
+        """Refuse a response cache anywhere but Redis (its point is to be shared by replicas)."""
+        if not value:
+            return None  # an empty variable: off
+        if not value.startswith(("redis://", "rediss://")):
+            raise ValueError("the response cache must be redis:// or rediss://")
         return value
 
     @field_validator("rate_limit_storage_uri", "persisted_query_storage_uri")
