@@ -92,6 +92,8 @@ def _kind_env(topology: Topology, kind: Kind, *, first: bool) -> dict[str, str]:
             "GATEWAY_DIARY_URL": topology.internal_url(topology.diary_balancer_port),
             "GATEWAY_RATE_LIMIT_STORAGE_URI": topology.settings.redis_url,
             "GATEWAY_PERSISTED_QUERY_STORAGE_URI": topology.settings.redis_url,
+            # Answers cached per user, invalidated on every replica by the user's mutations.
+            "GATEWAY_RESPONSE_CACHE_URI": topology.settings.redis_url,
             "GATEWAY_TRUSTED_PROXIES": json.dumps([topology.settings.host]),
             "GATEWAY_EXPORT_DIR": str(shared / "exports"),
         }

@@ -4,8 +4,9 @@ A request is served from (and its answer kept in) the cache only when it is a qu
 calendar or diary data (`scope.py`) by a signed-in user, without an `Idempotency-Key` and not
 an upload. Its key holds everything the answer depends on besides the user's data: the user,
 the document text (after persisted-query lookup), the operation name, the variables as
-canonical JSON, the user's time zone (days and event dates are local to it) and the request's
-base URL (signed image URLs start with it), hashed; then the generations of what it reads.
+canonical JSON, the user's time zone (days and event dates are local to it) and, when the
+answer holds signed image URLs, the request's base URL (they start with it), hashed; then the
+generations of what it reads.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class Request:
 
     user_id: int
     time_zone: str
-    base_url: str
+    base_url: str  # empty when the answer holds no URL
     query: str
     operation_name: str | None
     variables: dict[str, object] | None

@@ -88,7 +88,7 @@ class ResponseCacheExtension(SchemaExtension):
             Request(
                 user_id=principal.user_id,
                 time_zone=principal.time_zone,
-                base_url=context.base_url,
+                base_url=context.base_url if scope.signs_urls else "",
                 query=execution.query,
                 operation_name=execution.operation_name,
                 variables=execution.variables,

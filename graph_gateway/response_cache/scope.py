@@ -95,6 +95,8 @@ class Scope:
     reads: frozenset[Domain] = frozenset()
     # Mutations only: the domains whose cached answers it makes stale.
     writes: frozenset[Domain] = frozenset()
+    # Whether the answer holds signed image URLs (which start with the request's base URL).
+    signs_urls: bool = False
 
 
 NOT_CACHED = Scope()
@@ -133,13 +135,18 @@ class _TypesRead(Visitor):
                 self.names.add(named.name)
 
 
-def domains_read(schema: GraphQLSchema, document: DocumentNode) -> frozenset[Domain] | None:
-    """The domains the document's fields show; None if one of its types is not in the table."""
+def types_read(schema: GraphQLSchema, document: DocumentNode) -> set[str]:
+    """The names of the composite types of every field the document selects."""
     type_info = TypeInfo(schema)
     collector = _TypesRead(type_info)
     visit(document, TypeInfoVisitor(type_info, collector))
+    return collector.names
+
+
+def domains_of(types: set[str]) -> frozenset[Domain] | None:
+    """The domains these types show; None if one of them is not in the table."""
     domains: set[Domain] = set()
-    for name in collector.names:
+    for name in types:
         known = TYPE_DOMAINS.get(name)
         if known is None:
             return None
@@ -163,8 +170,11 @@ def scope_of(schema: GraphQLSchema, document: DocumentNode, operation_name: str 
         return Scope(writes=frozenset(writes))
     if operation.operation is not OperationType.QUERY or not roots <= CACHEABLE_ROOTS:
         return NOT_CACHED
-    reads = domains_read(schema, document)
-    return NOT_CACHED if reads is None else Scope(cacheable=True, reads=reads)
+    types = types_read(schema, document)
+    reads = domains_of(types)
+    if reads is None:
+        return NOT_CACHED
+    return Scope(cacheable=True, reads=reads, signs_urls="DiaryImage" in types)
 
 
 class Scopes:

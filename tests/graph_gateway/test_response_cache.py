@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from graph_gateway.settings import GatewaySettings
+from tests import image_factory
 from tests.conftest import DatabaseUrlFactory
 from tests.graph_gateway.conftest import Gateway
 from tests.graph_gateway.factories import make_entry, make_event, make_tag
 from tests.graph_gateway.response_cache_support import cached_gateway, counted, upstream_calls
+from tests.graph_gateway.test_images import new_entry, upload
 
 MONTH = """query Month($from: Date!, $to: Date!) {
   days(from: $from, to: $to) { date events { id title tags { name } } diaryEntries { id title } }
@@ -188,3 +190,26 @@ async def test_mutations_idempotency_keys_errors_and_credential_fields_are_not_c
 
     anonymous = await cached.post(TAGS)
     assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]
+
+
+async def test_an_upload_shows_and_signed_urls_follow_the_host_asked(cached: Gateway) -> None:
+    token = await cached.sign_up()
+    entry_id = await new_entry(cached, token)
+    images = "query($id: ID!) { diaryEntry(id: $id) { images { id url } } }"
+    before, _ = await _read(cached, images, token, {"id": entry_id})
+    assert before == {"diaryEntry": {"images": []}}
+    uploaded = await upload(cached, token, entry_id, image_factory.png_bytes())
+    assert "errors" not in uploaded.json()
+
+    by_host: dict[str, list[int]] = {}
+    for host in ("gateway", "other.example", "gateway", "other.example"):
+        cached.reset_counts()
+        response = await cached.http.post(
+            "/graphql",
+            json={"query": images, "variables": {"id": entry_id}},
+            headers={"authorization": f"Bearer {token}", "host": host},
+        )
+        (image,) = response.json()["data"]["diaryEntry"]["images"]
+        assert image["url"].startswith(f"http://{host}/")
+        by_host.setdefault(host, []).append(upstream_calls(cached))
+    assert by_host == {"gateway": [1, 0], "other.example": [1, 0]}
