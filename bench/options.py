@@ -34,6 +34,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="skip comparing gateways with metrics/tracing off and on (never run with --quick)",
     )
     parser.add_argument(
+        "--skip-cache-cost",
+        action="store_true",
+        help="skip the month view through a gateway with the response cache on (needs Redis)",
+    )
+    parser.add_argument(
         "--apollo",
         action="store_true",
         help="run only the comparison with the Apollo Server reference gateway",

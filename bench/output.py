@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.apollo_cost import markdown_apollo
+from bench.cache_cost import markdown_cache_cost
 from bench.metrics_cost import markdown_metrics_cost
 from bench.report import OperationResult, markdown_scaling, markdown_table
 from bench.sql_floor import markdown_sql_floor
@@ -24,6 +25,9 @@ def print_report(document: dict[str, Any], results: list[OperationResult]) -> No
         for name, target in document["targets"].items():
             met = "MET    " if target["met"] else "NOT MET"
             print(f"{met} {name}: {target.get('figures', '')}")
+    if document.get("cache_cost"):
+        print("\nthe month view from the response cache (gateways side by side, runs alternating):")
+        print(markdown_cache_cost(document["cache_cost"]))
     if document.get("metrics_cost"):
         print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
         print(markdown_metrics_cost(document["metrics_cost"]))

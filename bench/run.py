@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from bench.apollo_cost import measure_apollo, node_path
+from bench.cache_cost import measure_cache_cost
 from bench.dataset import FULL, TINY, Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
@@ -156,6 +157,7 @@ class Measured:
     results: list[OperationResult] = field(default_factory=list)
     profiles: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     metrics_cost: list[dict[str, Any]] = field(default_factory=list)
+    cache_cost: list[dict[str, Any]] = field(default_factory=list)
     apollo: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -170,14 +172,18 @@ def _measure_all(
 ) -> Measured:
     """Every measurement the options ask for, on one running system.
 
-    `--apollo` runs only the Apollo comparison; otherwise the operations and their floors, then
-    (outside `--quick`) the metrics cost and the Apollo comparison unless skipped.
+    `--apollo` runs only the Apollo comparison; otherwise the operations and their floors, the
+    month view on a response cache hit, then (outside `--quick`) the metrics cost and the Apollo
+    comparison unless skipped.
     """
     measured = Measured()
     if not args.apollo:
         measured.results, measured.profiles = _measure_phase(
             system, config, dataset, operations, upstream, plan
         )
+        if not args.skip_cache_cost:
+            env, user = GATEWAY_BENCH_ENV, dataset.user_id
+            measured.cache_cost = measure_cache_cost(system, config, operations, user, env, plan)
         if args.quick:
             return measured
         if not args.skip_metrics_cost:
@@ -265,6 +271,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[OperationResult]
         document["gateway_profiles"] = profiles
     if metrics_cost:
         document["metrics_cost"] = metrics_cost
+    if measured.cache_cost:
+        document["cache_cost"] = measured.cache_cost
     if apollo:
         document["apollo"] = apollo
     if sql_floor:
