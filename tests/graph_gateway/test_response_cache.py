@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from graph_gateway.settings import GatewaySettings
+from graph_gateway.settings import GatewaySettings, sha256_hex
 from tests import image_factory
 from tests.conftest import DatabaseUrlFactory
 from tests.graph_gateway.conftest import Gateway
@@ -213,3 +213,19 @@ async def test_an_upload_shows_and_signed_urls_follow_the_host_asked(cached: Gat
         assert image["url"].startswith(f"http://{host}/")
         by_host.setdefault(host, []).append(upstream_calls(cached))
     assert by_host == {"gateway": [1, 0], "other.example": [1, 0]}
+
+
+async def test_a_persisted_query_by_hash_hits_the_answer_its_full_text_left(
+    cached: Gateway,
+) -> None:
+    token = await cached.sign_up()
+    auth = {"authorization": f"Bearer {token}"}
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(TAGS)}}
+    cached.reset_counts()
+    full = await cached.http.post(
+        "/graphql", json={"query": TAGS, "extensions": persisted}, headers=auth
+    )
+    assert upstream_calls(cached) == 1
+    by_hash = await cached.http.post("/graphql", json={"extensions": persisted}, headers=auth)
+    assert upstream_calls(cached) == 1  # the hash became its document, then a hit
+    assert by_hash.content == full.content == b'{"data":{"tags":[]}}'
