@@ -55,3 +55,10 @@ def test_quick_bench_measures_two_operations_and_writes_results(
         assert row["service_over_sql_floor"] > 0
     assert "| event(id) |" in out
     assert "| days(31 days) |" in out
+    # The month view again through a gateway answering from the response cache (every request
+    # a hit, or the bench fails).
+    (cached,) = latest["cache_cost"]
+    assert cached["operation"] == "days(31 days)"
+    assert set(cached["gateway_cpu_ms_per_request"]) == {"off", "hit"}
+    assert all(cpu > 0 for cpu in cached["gateway_cpu_ms_per_request"].values())
+    assert "| `days(31 days)` (response cache hit) |" in out
