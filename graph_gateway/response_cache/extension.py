@@ -45,6 +45,7 @@ class ResponseCacheExtension(SchemaExtension):
         )
         principal = getattr(context, "principal_or_none", None)
         if scope.writes:
+            LOOKUPS.labels("uncacheable").inc()
             try:
                 yield
             finally:  # also when it raised or ran out of time: it may have written
