@@ -76,19 +76,22 @@ IMAGE ?= fortune-compass:latest
 # The host's CA bundle, for a machine whose HTTPS to PyPI goes through its own CA (a build secret).
 CA_BUNDLE ?= $(firstword $(wildcard $(SSL_CERT_FILE) /etc/ssl/certs/ca-certificates.crt))
 comma := ,
+BUILD := DOCKER_BUILDKIT=1 $(DOCKER) build -q --label org.fortune-compass.image=1 \
+	--build-arg BASE_IMAGE=$(BASE_IMAGE)
 
 docker: ## Install Debian's Docker engine, docker-compose and debootstrap; start dockerd (vfs)
 	@bash scripts/install-docker.sh
 
 image: docker node ## Build the base image if missing (BASE_IMAGE), then the app's and the cluster's images
 	@if [ "$(BASE_IMAGE)" = fc-debian-base:bookworm ]; then DOCKER=$(DOCKER) bash scripts/make-debian-base.sh; fi
-	DOCKER_BUILDKIT=1 $(DOCKER) build -q -f deploy/Dockerfile -t $(IMAGE) \
-		--build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg FC_BUILD_COMMIT=$$(git rev-parse --short=12 HEAD) \
+	$(BUILD) -f deploy/Dockerfile -t $(IMAGE) --build-arg FC_BUILD_COMMIT=$$(git rev-parse --short=12 HEAD) \
 		$(if $(UV_INDEX_URL),--build-arg UV_INDEX_URL=$(UV_INDEX_URL)) \
 		$(if $(CA_BUNDLE),--secret id=ca_bundle$(comma)src=$(CA_BUNDLE)) .
 	@for kind in nginx postgres redis prometheus; do \
-		DOCKER_BUILDKIT=1 $(DOCKER) build -q -f deploy/docker/$$kind.Dockerfile -t fc-$$kind:latest \
-			--build-arg BASE_IMAGE=$(BASE_IMAGE) . || exit 1; done
+		$(BUILD) -f deploy/docker/$$kind.Dockerfile -t fc-$$kind:latest . >/dev/null || exit 1; done
+	@# Every layer is a whole copy under vfs: drop this project's replaced images, bound the cache.
+	@$(DOCKER) image prune -f --filter label=org.fortune-compass.image=1 >/dev/null
+	@$(DOCKER) builder prune -f --keep-storage 4GB >/dev/null
 
 # The cluster: nginx (TLS) in front of 2 gateways, 2 calendar and 2 diary replicas on PostgreSQL
 # and Redis. Settings given to `make cluster` (GATEWAY_*, FC_*, …) stay the cluster's own.

@@ -114,3 +114,18 @@ def compose_stack(environ: dict[str, str], workdir: Path) -> Iterator[ComposeSta
         yield stack
     finally:
         stack.compose("down", "-v", "--remove-orphans", "--timeout", "10", timeout=300)
+        _remove_leftovers(stack.project)
+
+
+def _remove_leftovers(project: str) -> None:
+    """Whatever of the project `down` left (a volume still held while containers went away)."""
+    label = f"label=com.docker.compose.project={project}"
+    for listing, removal in (
+        (["container", "ls", "-a", "-q"], ["container", "rm", "-f", "-v"]),
+        (["volume", "ls", "-q"], ["volume", "rm", "-f"]),
+    ):
+        listed = subprocess.run(
+            ["docker", *listing, "--filter", label], capture_output=True, text=True, check=False
+        )
+        if names := sorted(set(listed.stdout.split())):
+            subprocess.run(["docker", *removal, *names], capture_output=True, check=False)
