@@ -12,7 +12,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 .PHONY: help venv node browser wrk prometheus pg-client status run test test-sqlite test-postgres \
         check lint format types schema schema-check migrate seed bench bench-auth gc clean backup \
         restore backup-verify fsck nginx cluster cluster-stop cluster-rolling-restart cluster-heal \
-        cluster-status soak netns hosts-latency
+        cluster-status soak netns hosts-latency docker image
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ pg-client: ## Install Debian's PostgreSQL client tools (pg_dump, pg_restore) for
 run: venv node ## Migrate, seed the demo account and start all three processes
 	$(PY) -m scripts.run_all
 
-test: venv node browser wrk prometheus pg-client nginx netns ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
+test: venv node browser wrk prometheus pg-client nginx netns docker ## Run the whole suite on SQLite, then the data and e2e suites on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -71,6 +71,33 @@ hosts-latency: venv netns ## The month view across hosts (network namespaces), w
 
 nginx: ## Install Debian's nginx (the cluster's load balancer and TLS) and openssl, once per machine
 	@bash scripts/install-nginx.sh
+
+# Containers. The Debian engine's client (/usr/bin/docker) builds with BuildKit, which the app's
+# Dockerfile needs; a newer client elsewhere on PATH may lack the buildx plugin for it.
+DOCKER ?= $(shell test -x /usr/bin/docker && echo /usr/bin/docker || echo docker)
+# Where no registry is reachable, the images build FROM a debootstrapped Debian (made once per
+# machine); elsewhere `make image BASE_IMAGE=python:3.11-slim`.
+BASE_IMAGE ?= fc-debian-base:bookworm
+IMAGE ?= fortune-compass:latest
+# The host's CA bundle, for a machine whose HTTPS to PyPI goes through its own CA (a build secret).
+CA_BUNDLE ?= $(firstword $(wildcard $(SSL_CERT_FILE) /etc/ssl/certs/ca-certificates.crt))
+comma := ,
+BUILD := DOCKER_BUILDKIT=1 $(DOCKER) build -q --label org.fortune-compass.image=1 \
+	--build-arg BASE_IMAGE=$(BASE_IMAGE)
+
+docker: ## Install Debian's Docker engine, docker-compose and debootstrap; start dockerd (vfs)
+	@bash scripts/install-docker.sh
+
+image: docker node ## Build the base image if missing (BASE_IMAGE), then the app's and the cluster's images
+	@if [ "$(BASE_IMAGE)" = fc-debian-base:bookworm ]; then DOCKER=$(DOCKER) bash scripts/make-debian-base.sh; fi
+	$(BUILD) -f deploy/Dockerfile -t $(IMAGE) --build-arg FC_BUILD_COMMIT=$$(git rev-parse --short=12 HEAD) \
+		$(if $(UV_INDEX_URL),--build-arg UV_INDEX_URL=$(UV_INDEX_URL)) \
+		$(if $(CA_BUNDLE),--secret id=ca_bundle$(comma)src=$(CA_BUNDLE)) .
+	@for kind in nginx postgres redis prometheus; do \
+		$(BUILD) -f deploy/docker/$$kind.Dockerfile -t fc-$$kind:latest . >/dev/null || exit 1; done
+	@# Every layer is a whole copy under vfs: drop this project's replaced images, bound the cache.
+	@$(DOCKER) image prune -f --filter label=org.fortune-compass.image=1 >/dev/null
+	@$(DOCKER) builder prune -f --keep-storage 4GB >/dev/null
 
 # The cluster: nginx (TLS) in front of 2 gateways, 2 calendar and 2 diary replicas on PostgreSQL
 # and Redis. Settings given to `make cluster` (GATEWAY_*, FC_*, …) stay the cluster's own.
