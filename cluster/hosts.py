@@ -159,13 +159,23 @@ class Hosts:
 @contextmanager
 def hosts(names: Sequence[str]) -> Iterator[Hosts]:
     """Hosts named `names` on a fresh random subnet of 10.0.0.0/8, removed afterwards."""
-    subnet = f"10.{100 + secrets.randbelow(150)}.{secrets.randbelow(256)}"
+    subnet = _unused_subnet()
     made = Hosts(tag=secrets.token_hex(3), subnet=subnet)
     try:
         made.create(names)
         yield made
     finally:
         made.close()
+
+
+def _unused_subnet() -> str:
+    """A /24 of 10.0.0.0/8 that no route of this machine mentions (so nothing leaves it)."""
+    routes = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True, check=True)
+    for _ in range(100):
+        subnet = f"10.{100 + secrets.randbelow(150)}.{secrets.randbelow(256)}"
+        if f"{subnet}." not in routes.stdout and " 10.0.0.0/8" not in routes.stdout:
+            return subnet
+    raise RuntimeError("no free /24 in 10.0.0.0/8 for the test hosts")
 
 
 def can_make_hosts() -> str | None:
