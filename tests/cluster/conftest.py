@@ -1,5 +1,6 @@
 """One real cluster for this package's tests: nginx with TLS, two replicas of each process,
-PostgreSQL and Redis, started by `python -m cluster up` exactly as `make cluster` starts it."""
+PostgreSQL and Redis, started by `python -m cluster up` exactly as `make cluster` starts it.
+Its Redis is a redis-server of its own, which a test may stop and start again."""
 
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from cluster.lifecycle import drop_databases
 from cluster.topology import ClusterSettings, Topology
-from scripts.ports import port_is_free
+from scripts.ports import free_port, port_is_free
 from scripts.processes import REPO_ROOT
+from tests.cluster.dedicated_redis import DedicatedRedis
 from tests.support.graphql_client import GraphQLClient, LiveUser, sign_up
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/12"
+# Long enough that an answer kept by one read is still there for the reads right after it on a
+# loaded machine (the hit tests read it two or three times in a row); short enough that the TTL
+# test waits only for that long.
+RESPONSE_CACHE_TTL_S = 10
 # Production settings, except limits a load test would hit; the per-email sign-in limit is low
 # so the cross-replica test reaches it quickly.
 SETTINGS = {
@@ -33,6 +37,7 @@ SETTINGS = {
     "GATEWAY_RATE_LIMIT_PER_CLIENT": "1000000/minute",
     "GATEWAY_RATE_LIMIT_SIGN_IN_PER_IP": "100000/minute",
     "GATEWAY_RATE_LIMIT_SIGN_IN_PER_EMAIL": "6/hour",
+    "GATEWAY_RESPONSE_CACHE_TTL_S": str(RESPONSE_CACHE_TTL_S),
 }
 
 
@@ -42,6 +47,7 @@ class RunningCluster:
 
     topology: Topology
     env: dict[str, str]
+    redis: DedicatedRedis
 
     @property
     def url(self) -> str:
@@ -84,7 +90,19 @@ def _free_block(size: int) -> int:
 # Package scope: the cluster stops when tests/cluster is done, not when the whole run is.
 @pytest.fixture(scope="package")
 def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCluster]:
-    """Start the cluster once; stop it and drop its databases at the end."""
+    """Start its Redis and the cluster once; stop both and drop its databases at the end."""
+    redis_server = DedicatedRedis(free_port(), tmp_path_factory.mktemp("redis"))
+    redis_server.start()
+    try:
+        yield from _cluster_on(redis_server, tmp_path_factory)
+    finally:
+        redis_server.stop()
+
+
+def _cluster_on(
+    redis_server: DedicatedRedis, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningCluster]:
+    """The cluster up on `redis_server` while the caller runs; down, databases dropped, after."""
     first = _free_block(110)
     prefix = f"fc_cluster_test_{secrets.token_hex(4)}"
     env = {
@@ -96,10 +114,10 @@ def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
         "CLUSTER_FIRST_INTERNAL_PORT": str(first),
         "CLUSTER_DATABASE_PREFIX": prefix,
         "CLUSTER_POSTGRES_URL": POSTGRES_URL,
-        "CLUSTER_REDIS_URL": REDIS_URL,
+        "CLUSTER_REDIS_URL": redis_server.url,
     }
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    cluster = RunningCluster(Topology.plan(ClusterSettings.model_validate(_settings(env))), env)
+    topology = Topology.plan(ClusterSettings.model_validate(_settings(env)))
+    cluster = RunningCluster(topology, env, redis_server)
     try:
         cluster.command("up")
         yield cluster
@@ -108,7 +126,6 @@ def running_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
             [sys.executable, "-m", "cluster", "down"], cwd=REPO_ROOT, env=env, check=False
         )
         drop_databases(cluster.topology)
-        redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def _settings(env: dict[str, str]) -> dict[str, str]:
