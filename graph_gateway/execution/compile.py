@@ -36,6 +36,7 @@ from graph_gateway.execution.complete import (
     non_null_completer,
     object_completer,
 )
+from graph_gateway.execution.direct import direct_resolver
 from graph_gateway.execution.plan import (
     ATTR,
     LEAF_ATTR,
@@ -117,7 +118,9 @@ def _field(
     )  # fmt: skip
     attr = _plain_attribute(field_def)
     if attr is None:
-        plan.resolve = field_def.resolve or ex.field_resolver
+        plan.resolve = (
+            direct_resolver(ex.schema, field_def) or field_def.resolve or ex.field_resolver
+        )
     else:
         plan.kind, plan.attr = ATTR, attr
         nullable = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type

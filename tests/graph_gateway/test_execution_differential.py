@@ -3,7 +3,8 @@
 Random valid queries (hypothesis-graphql, over the schema the gateway serves) run against a real
 gateway wired to the real calendar and diary apps, seeded with events, tags and diary entries:
 once through the plans (`GATEWAY_COMPILED_EXECUTION`), once through plain graphql-core, and the
-two response bodies must be the same bytes.
+two response bodies must be the same bytes (errors from fields failing concurrently may come in
+another order: see `same_but_error_order`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import graphql
 import hypothesis
+import orjson
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes, queries
 
@@ -73,12 +75,28 @@ async def both_ways(
     return bodies[0], bodies[1]
 
 
+def same_but_error_order(planned: bytes, plain: bytes) -> bool:
+    """The same `data` bytes and the same errors, in another order.
+
+    Fields that fail concurrently (an upstream outage under several list items) report in the
+    order their upstream calls failed, which varies from run to run within graphql-core itself
+    (retries back off with jitter); GraphQL leaves that order unspecified.
+    """
+    a, b = orjson.loads(planned), orjson.loads(plain)
+    if orjson.dumps(a.get("data")) != orjson.dumps(b.get("data")):
+        return False
+    errors_a, errors_b = a.get("errors") or [], b.get("errors") or []
+    return sorted(map(orjson.dumps, errors_a)) == sorted(map(orjson.dumps, errors_b))
+
+
 async def assert_same(
     gateway: Gateway, query: str, variables: dict[str, Any] | None = None, *, token: str | None
 ) -> bytes:
-    """Both paths answer the same bytes; that answer."""
+    """Both paths answer the same bytes (up to the order of concurrent errors); that answer."""
     planned, plain = await both_ways(gateway, query, variables, token)
-    assert planned == plain, f"{query}\nplanned: {planned[:2000]!r}\nplain:   {plain[:2000]!r}"
+    assert planned == plain or same_but_error_order(planned, plain), (
+        f"{query}\nplanned: {planned[:2000]!r}\nplain:   {plain[:2000]!r}"
+    )
     return planned
 
 
