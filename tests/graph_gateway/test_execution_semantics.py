@@ -18,12 +18,20 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import parse
 
-from graph_gateway.execution.executor import PlanSwitch, planned_executor
+from graph_gateway.execution.executor import (
+    MAX_PLANS_PER_DOCUMENT,
+    PlannedExecutor,
+    PlanSwitch,
+    planned_executor,
+)
 from graph_gateway.execution.plan import OperationPlan
 from graph_gateway.extensions.deadline import bound_async_resolvers
 from graph_gateway.extensions.document_cache import DocumentCache, document_cache_extension
 from graph_gateway.extensions.plain_fields import read_plain_fields_directly
+from graph_gateway.schema import build_schema
+from graph_gateway.settings import GatewaySettings
 from graph_gateway.types.scalars import SCALAR_OVERRIDES
 
 
@@ -233,3 +241,44 @@ async def test_introspection_runs_through_graphql_core() -> None:
     assert result.data["__schema"] == {"queryType": {"name": "Query"}}
     plans = CACHE.plans(CACHE.get(query))  # type: ignore[arg-type]
     assert plans is not None and not any(isinstance(p, OperationPlan) for p in plans.values())
+
+
+async def test_plans_per_document_stop_at_the_limit_and_the_rest_run_unplanned() -> None:
+    flags = [f"f{n}" for n in range(5)]
+    query = (
+        f"query({', '.join(f'${f}: Boolean!' for f in flags)}) {{ one(id: 1) {{ id "
+        + " ".join(f"{f}: maybe(suffix: {f!r}) @include(if: ${f})".replace("'", '"') for f in flags)
+        + " } }"
+    )
+    for combination in range(MAX_PLANS_PER_DOCUMENT + 4):
+        variables = {f: bool(combination >> n & 1) for n, f in enumerate(flags)}
+        if combination < MAX_PLANS_PER_DOCUMENT:
+            answer = json.loads(await both_ways(query, variables))
+        else:  # past the limit: run unplanned, the same answer
+            result = await SCHEMA.execute(query, variable_values=variables)
+            assert result.errors is None and result.data is not None
+            answer = {"data": result.data}
+        assert set(answer["data"]["one"]) == {"id", *(f for f in flags if variables[f])}
+    plans = CACHE.plans(CACHE.get(query))  # type: ignore[arg-type]
+    assert plans is not None
+    assert sum(isinstance(plan, OperationPlan) for plan in plans.values()) == MAX_PLANS_PER_DOCUMENT
+
+
+def test_a_document_leaving_the_cache_takes_its_plans_along() -> None:
+    cache = DocumentCache(capacity=1)
+    first, second = parse("{ items { id } }"), parse("{ items { name } }")
+    cache.put("first", first)
+    slot = cache.plans(first)
+    assert slot == {} and cache.plans(parse("{ items { id } }")) is None  # this very object only
+    cache.put("second", second)
+    assert cache.plans(first) is None and cache.plans(second) == {}
+    cache.put("second", parse("{ items { name } }"))  # the same text parsed again
+    assert cache.plans(second) is None
+
+
+def test_the_setting_turns_plans_off(gateway_settings: GatewaySettings) -> None:
+    for compiled in (False, True):
+        settings = gateway_settings.model_copy(update={"compiled_execution": compiled})
+        executor = build_schema(settings).execution_context_class
+        assert issubclass(executor, PlannedExecutor)
+        assert vars(executor)["switch"].enabled is compiled
