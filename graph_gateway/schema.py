@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graph_gateway.errors import Phase, client_error
+from graph_gateway.execution.executor import PlanSwitch, planned_executor
 from graph_gateway.extensions.api_key_scopes import ApiKeyScopeExtension
 from graph_gateway.extensions.argument_bounds import ArgumentBoundsExtension
 from graph_gateway.extensions.deadline import bound_async_resolvers, request_deadline_extension
@@ -79,13 +80,16 @@ def _phase(context: ExecutionContext | None) -> Phase:
     return "validate" if context.result is None else "execute"
 
 
-def schema_extensions(settings: GatewaySettings) -> list[Extension]:
+def schema_extensions(
+    settings: GatewaySettings, document_cache: DocumentCache | None = None
+) -> list[Extension]:
     """Every schema extension, in the order a request meets them.
 
     Each hook (operation, parse, validate, execute) enters in this order and exits in reverse,
     so an extension sees the work of those after it; one that refuses stops those after it.
     """
     production = settings.environment == "production"
+    documents = DocumentCache() if document_cache is None else document_cache  # empty is falsy
     return [
         # Outermost: its timings hold everything else, and the errors it counts are final.
         *observability_extension(metrics=settings.metrics_port != 0),
@@ -103,7 +107,7 @@ def schema_extensions(settings: GatewaySettings) -> list[Extension]:
         # Size and tokens while parsing; depth, aliases and cost before validation.
         query_limits_extension(QueryLimits.from_settings(settings)),
         # After the limits: a document they refuse is never validated, nor cached.
-        document_cache_extension(DocumentCache(), hide_suggestions=production),
+        document_cache_extension(documents, hide_suggestions=production),
         # After validation: the arguments of a valid document, before anything runs.
         ArgumentBoundsExtension,
         # Production answers no introspection (Strawberry's own extension).
@@ -114,13 +118,17 @@ def schema_extensions(settings: GatewaySettings) -> list[Extension]:
 
 
 def build_schema(settings: GatewaySettings) -> GatewaySchema:
-    """The schema served at `/graphql`, its plain fields read directly and every async
-    resolver bounded by the request deadline."""
+    """The schema served at `/graphql`, its plain fields read directly, every async resolver
+    bounded by the request deadline, and cached documents run through their plans."""
+    documents = DocumentCache()
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
-        extensions=schema_extensions(settings),
+        extensions=schema_extensions(settings, documents),
         scalar_overrides=SCALAR_OVERRIDES,
+        execution_context_class=planned_executor(
+            PlanSwitch(documents.plans, on=settings.compiled_execution)
+        ),
     )
     read_plain_fields_directly(schema)
     bound_async_resolvers(schema)

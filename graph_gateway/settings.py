@@ -92,6 +92,10 @@ class GatewaySettings(CommonSettings):
     breaker_reset_timeout_s: float = Field(10.0, gt=0)
     slow_upstream_s: float = Field(1.0, gt=0, description="Answers slower than this: degraded")
 
+    compiled_execution: bool = Field(
+        True, description="Run cached documents through plans built once (graph_gateway/execution)"
+    )
+
     max_query_chars: int = Field(32_768, ge=1_024)
     max_query_tokens: int = Field(2_000, ge=100)
     max_query_depth: int = Field(12, ge=2)

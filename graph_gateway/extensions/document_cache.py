@@ -12,6 +12,9 @@ Strawberry's own `ParserCache` and `ValidationCache` memoise every document, err
 error object would then be shared between requests, and a failing document would take a slot);
 this one keeps only documents that passed, in one LRU for both steps.
 
+Each kept document also has a slot for its execution plans (`graph_gateway/execution`): they
+hold only the document's structure, never data, and leave the cache with their document.
+
 `DocumentCacheExtension` is also the gateway's one validation step: it runs the standard rules
 (plus Strawberry's own two) after the query limits, hiding "Did you mean …?" suggestions when
 asked to (production).
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from graphql import DocumentNode, validate
 from strawberry.extensions import SchemaExtension
@@ -40,6 +44,8 @@ class DocumentCache:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
         self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        # id(document) -> (document, its plans); the document is kept to check the id's owner.
+        self._plans: dict[int, tuple[DocumentNode, dict[Any, Any]]] = {}
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -53,10 +59,20 @@ class DocumentCache:
 
     def put(self, query: str, document: DocumentNode) -> None:
         """Remember a document that parsed and validated without errors."""
+        replaced = self._documents.get(query)
+        if replaced is not None:
+            self._plans.pop(id(replaced), None)
         self._documents[query] = document
         self._documents.move_to_end(query)
+        self._plans[id(document)] = (document, {})
         while len(self._documents) > self.capacity:
-            self._documents.popitem(last=False)
+            _, evicted = self._documents.popitem(last=False)
+            self._plans.pop(id(evicted), None)
+
+    def plans(self, document: DocumentNode) -> dict[Any, Any] | None:
+        """The plans slot of `document` if this very document object is kept, else None."""
+        entry = self._plans.get(id(document))
+        return entry[1] if entry is not None and entry[0] is document else None
 
 
 class DocumentCacheExtension(SchemaExtension):
