@@ -3,8 +3,8 @@
 Each read selects the public columns and answers JSON objects straight from the rows (see
 `fc_common.json_rows`); each batch lookup is one statement for the whole batch (a VALUES list
 of the requested keys joined to the events), plus the fixed one that embeds the events' tags.
-Overlap lookups first read the owner's longest span (one index probe), which bounds how far
-back an overlapping event can start.
+Overlap lookups start their index range at the owner's longest span back from the range
+(`event_span`), read in the same statement.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ EVENT_COLUMNS = tuple(
     )
 )
 EVENT_KEYS = column_keys(EVENT_COLUMNS)
+_ID = EVENT_KEYS.index("id")
 _OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 
 _BY_IDS = sa.select(*EVENT_COLUMNS).where(
@@ -57,9 +58,9 @@ def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) ->
     by_id: dict[int, JsonObject] = {}
     events: list[JsonObject] = []
     for row in rows:
-        event = by_id.get(row[6])
+        event = by_id.get(row[_ID])
         if event is None:
-            event = by_id[row[6]] = dict(zip(EVENT_KEYS, row, strict=False))
+            event = by_id[row[_ID]] = dict(zip(EVENT_KEYS, row, strict=False))
         events.append(event)
     tags = tags_by_event(session, owner_id, by_id)
     for event_id, event in by_id.items():

@@ -45,7 +45,9 @@ def _postgresql(element: seconds_before, compiler: SQLCompiler, **kw: Any) -> st
 def longest_span(owner_id: int) -> sa.ScalarSelect[Any]:
     """The owner's longest event span in seconds (NULL when they have no events)."""
     longest = sa.func.max(event_t.c.span_seconds)
-    return sa.select(longest).where(event_t.c.owner_id == owner_id).scalar_subquery()
+    # Never correlated with the enclosing query's `event`: this reads all the owner's events.
+    stmt = sa.select(longest).where(event_t.c.owner_id == owner_id).correlate(None)
+    return stmt.scalar_subquery()
 
 
 def earliest_overlapping_start(start: Any, owner_id: int) -> sa.ColumnElement[Any]:

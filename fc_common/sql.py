@@ -29,9 +29,24 @@ def chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
 
 
 def values_cte(name: str, rows: Sequence[tuple[Any, ...]], **columns: Any) -> sa.CTE:
-    """A `VALUES` table of a batch's keys (columns named and typed by `columns`), as a CTE."""
+    """A `VALUES` table of a batch's keys (columns named and typed by `columns`), as a CTE.
+
+    Written as text with a bound parameter per value: SQLAlchemy caches no statement holding a
+    `values()` construct, so each call compiled the whole lookup again (about a third of a
+    month view's calendar call). This text depends only on the number of keys (a month: 31),
+    and both databases name a VALUES list's columns column1, column2, ...
+    """
+    types = list(columns.values())
+    params: list[sa.BindParameter[Any]] = []
+    tuples = []
+    for i, row in enumerate(rows):
+        names = [f"{name}_{i}_{j}" for j in range(len(types))]
+        params += [sa.bindparam(n, v, type_=t) for n, v, t in zip(names, row, types, strict=True)]
+        tuples.append("(" + ", ".join(f":{n}" for n in names) + ")")
+    selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
+    query = f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_rows"  # noqa: S608 - names are ours, values bound
     typed = [sa.column(column, sql_type) for column, sql_type in columns.items()]
-    return sa.values(*typed, name=name).data(list(rows)).cte(name)
+    return sa.text(query).bindparams(*params).columns(*typed).cte(name)
 
 
 def grouped(indexes: Iterable[int], items: Iterable[T], count: int) -> list[list[T]]:
