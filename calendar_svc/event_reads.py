@@ -1,7 +1,10 @@
 """Reads of events: by id, the filtered keyset-paginated list, and the gateway's batch lookups.
 
-Each batch lookup is one statement for the whole batch (a VALUES list of the requested keys joined
-to the events), plus the fixed one that embeds every returned event's tags.
+Each read selects the public columns and answers JSON objects straight from the rows (see
+`fc_common.json_rows`); each batch lookup is one statement for the whole batch (a VALUES list
+of the requested keys joined to the events), plus the fixed one that embeds the events' tags.
+Overlap lookups start their index range at the owner's longest span back from the range
+(`event_span`), read in the same statement.
 """
 
 from __future__ import annotations
@@ -11,46 +14,77 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from calendar_svc.models import MAX_EVENT_SPAN, EventPublic, TimeRange, event_t, link_t
+from calendar_svc.event_span import earliest_overlapping_start
+from calendar_svc.models import TimeRange, event_t, link_t
 from calendar_svc.tag_reads import tags_by_event
 from fc_common.batch import TagPageRequest
-from fc_common.db import UTCDateTime
+from fc_common.db import SqlRunner, UTCDateTime
 from fc_common.errors import NotFoundError
-from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
-from fc_common.sql import Row, grouped, in_request_order, owned_rows, public, values_cte
+from fc_common.json_rows import JsonObject, column_keys, page_json
+from fc_common.pagination import decode_keyset, encode_cursor
+from fc_common.sql import chunks, grouped, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
+# The public columns, in `EventPublic`'s order (its `tags` are added from the link table).
+EVENT_COLUMNS = tuple(
+    event_t.c[name]
+    for name in (
+        "title",
+        "description",
+        "location",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "id",
+        "created_at",
+        "updated_at",
+    )
+)
+EVENT_KEYS = column_keys(EVENT_COLUMNS)
+_ID = EVENT_KEYS.index("id")
+_OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 
-def publish(session: Session, owner_id: int, rows: Sequence[Row]) -> list[EventPublic]:
-    """Turn event rows into public events, their tags fetched in one query."""
-    tags = tags_by_event(session, owner_id, (row.id for row in rows))
-    return [public(EventPublic, row, tags=tags.get(row.id, [])) for row in rows]
+_BY_IDS = sa.select(*EVENT_COLUMNS).where(
+    event_t.c.owner_id == _OWNER, event_t.c.id.in_(sa.bindparam("ids", expanding=True))
+)
 
 
-def get_events(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EventPublic | None]:
+def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
+    """Event rows (the public columns first) as JSON objects, each with its tags; one object
+    per distinct event, shared where a row repeats (an event on several days)."""
+    by_id: dict[int, JsonObject] = {}
+    events: list[JsonObject] = []
+    for row in rows:
+        event = by_id.get(row[_ID])
+        if event is None:
+            event = by_id[row[_ID]] = dict(zip(EVENT_KEYS, row, strict=False))
+        events.append(event)
+    tags = tags_by_event(session, owner_id, by_id)
+    for event_id, event in by_id.items():
+        event["tags"] = tags.get(event_id, [])
+    return events
+
+
+def get_events(*, session: SqlRunner, owner_id: int, ids: Sequence[int]) -> list[JsonObject | None]:
     """The owner's events for `ids`, in request order, `None` for a miss or another owner's id."""
-    rows = owned_rows(session, event_t, owner_id, ids)
-    return in_request_order(publish(session, owner_id, rows), ids)
+    rows = [
+        row
+        for chunk in chunks(ids)
+        for row in session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
+    ]
+    by_id = {event["id"]: event for event in publish(session, owner_id, rows)}
+    return [by_id.get(event_id) for event_id in ids]
 
 
-def get_event(*, session: Session, owner_id: int, event_id: int) -> EventPublic:
+def get_event(*, session: SqlRunner, owner_id: int, event_id: int) -> JsonObject:
     """One of the owner's events, or `NotFoundError`."""
     event = get_events(session=session, owner_id=owner_id, ids=[event_id])[0]
     if event is None:
         raise NotFoundError("Event not found")
     return event
-
-
-def _earliest_start(start: datetime) -> datetime:
-    """The earliest start of an event that can still overlap `start` (spans are bounded)."""
-    try:
-        return start - MAX_EVENT_SPAN
-    except OverflowError:
-        return EARLIEST
 
 
 def _overlaps(start: Any, end: Any | None, earliest: Any) -> sa.ColumnElement[bool]:
@@ -87,13 +121,13 @@ def _cursor_position(after: str | None, *, field: str) -> tuple[datetime, int]:
     return decode_keyset(after, field=field, parse=_aware, start=(EARLIEST, 0))
 
 
-def _cursor_of(event: EventPublic) -> str:
-    return encode_cursor(event.starts_at.isoformat(), event.id)
+def _cursor_of(event: JsonObject) -> str:
+    return encode_cursor(event["starts_at"].isoformat(), event["id"])
 
 
 def list_events(
     *,
-    session: Session,
+    session: SqlRunner,
     owner_id: int,
     start: datetime | None = None,
     end: datetime | None = None,
@@ -101,11 +135,14 @@ def list_events(
     search: str | None = None,
     first: int,
     after: str | None = None,
-) -> Page[EventPublic]:
-    """A page of the owner's events overlapping `[start, end)`, by starts_at then id."""
+    count: bool = True,
+) -> JsonObject:
+    """A page of the owner's events overlapping `[start, end)`, by starts_at then id; the total
+    is counted only when `count`."""
     filters: list[sa.ColumnElement[bool]] = [event_t.c.owner_id == owner_id]
     if start is not None:
-        filters.append(_overlaps(start, end, _earliest_start(start)))
+        at = sa.literal(start, UTCDateTime)
+        filters.append(_overlaps(start, end, earliest_overlapping_start(at, owner_id)))
     elif end is not None:
         filters.append(event_t.c.starts_at < end)
     if tag_id is not None:
@@ -119,43 +156,48 @@ def list_events(
                 event_t.c.description.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
-    total = session.scalar(sa.select(sa.func.count()).select_from(event_t).where(*filters)) or 0
-    stmt = sa.select(event_t).where(*filters)
+    total = None
+    if count:
+        counted = sa.select(sa.func.count()).select_from(event_t).where(*filters)
+        total = session.execute(counted).scalar() or 0
+    stmt = sa.select(*EVENT_COLUMNS).where(*filters)
     if after is not None:
         stmt = stmt.where(_after(*_cursor_position(after, field="after")))
-    rows = session.execute(stmt.order_by(event_t.c.starts_at, event_t.c.id).limit(first + 1))
-    events = publish(session, owner_id, list(rows))
-    return page_of(events, first=first, total_count=total, cursor_of=_cursor_of)
+    stmt = stmt.order_by(event_t.c.starts_at, event_t.c.id).limit(first + 1)
+    # The extra row only says a next page exists: it is fetched, never built.
+    rows = session.execute(stmt).all()
+    events = publish(session, owner_id, rows[:first])
+    return page_json(
+        events, has_next_page=len(rows) > first, total_count=total, cursor_of=_cursor_of
+    )
 
 
 def events_overlapping(
-    *, session: Session, owner_id: int, ranges: Sequence[TimeRange]
-) -> list[list[EventPublic]]:
+    *, session: SqlRunner, owner_id: int, ranges: Sequence[TimeRange]
+) -> list[list[JsonObject]]:
     """For each range, the owner's events overlapping it (one query for the whole batch)."""
     keys = list(dict.fromkeys((r.start, r.end) for r in ranges))
     if not keys:
         return []
     req = values_cte(
         "req",
-        [(k, s, e, _earliest_start(s)) for k, (s, e) in enumerate(keys)],
+        [(k, s, e) for k, (s, e) in enumerate(keys)],
         k=sa.Integer,
         r_start=UTCDateTime,
         r_end=UTCDateTime,
-        earliest=UTCDateTime,
     )
-    on = sa.and_(
-        event_t.c.owner_id == owner_id, _overlaps(req.c.r_start, req.c.r_end, req.c.earliest)
-    )
-    stmt = sa.select(req.c.k, event_t).select_from(req).join(event_t, on)
-    rows = list(session.execute(stmt.order_by(req.c.k, event_t.c.starts_at, event_t.c.id)))
+    earliest = earliest_overlapping_start(req.c.r_start, owner_id)
+    on = sa.and_(event_t.c.owner_id == owner_id, _overlaps(req.c.r_start, req.c.r_end, earliest))
+    stmt = sa.select(*EVENT_COLUMNS, req.c.k).select_from(req).join(event_t, on)
+    rows = session.execute(stmt.order_by(req.c.k, event_t.c.starts_at, event_t.c.id)).all()
     per_key = grouped((row.k for row in rows), publish(session, owner_id, rows), len(keys))
     index = {key: k for k, key in enumerate(keys)}
     return [per_key[index[(r.start, r.end)]] for r in ranges]
 
 
 def events_by_tag(
-    *, session: Session, owner_id: int, requests: Sequence[TagPageRequest]
-) -> list[Page[EventPublic]]:
+    *, session: SqlRunner, owner_id: int, requests: Sequence[TagPageRequest]
+) -> list[JsonObject]:
     """For each request, a page of the owner's events carrying its tag (one query for all pages)."""
     positions = [
         _cursor_position(r.after, field=f"requests.{i}.after") for i, r in enumerate(requests)
@@ -178,7 +220,7 @@ def events_by_tag(
         partition_by=req.c.k, order_by=(event_t.c.starts_at, event_t.c.id)
     )
     ranked = (
-        sa.select(req.c.k, req.c.lim, event_t, rank.label("rn"))
+        sa.select(*EVENT_COLUMNS, req.c.k, req.c.lim, rank.label("rn"))
         .select_from(req)
         .join(link_t, link_t.c.tag_id == req.c.tag_id)
         .join(event_t, event_t.c.id == link_t.c.event_id)
@@ -186,8 +228,11 @@ def events_by_tag(
         .subquery()
     )
     stmt = sa.select(ranked).where(ranked.c.rn <= ranked.c.lim).order_by(ranked.c.k, ranked.c.rn)
-    rows = list(session.execute(stmt))
-    per_key = grouped((row.k for row in rows), publish(session, owner_id, rows), len(keys))
+    rows = session.execute(stmt).all()
+    # A page's extra row (rn = first + 1) only says a next page exists: it is never built.
+    more = {row.k for row in rows if row.rn == row.lim}
+    shown = [row for row in rows if row.rn < row.lim]
+    per_key = grouped((row.k for row in shown), publish(session, owner_id, shown), len(keys))
     tag_ids = {tag for tag, _, _ in keys}
     counted = session.execute(
         sa.select(link_t.c.tag_id, sa.func.count())
@@ -197,11 +242,11 @@ def events_by_tag(
     )
     counts: dict[int, int] = dict(counted.all())
     index = {key: k for k, key in enumerate(keys)}
-    pages: list[Page[EventPublic]] = []
+    pages: list[JsonObject] = []
     for request, pos in zip(requests, positions, strict=True):
         k = index[(request.tag_id, pos, request.first)]
         total = counts.get(request.tag_id, 0)
         pages.append(
-            page_of(per_key[k], first=request.first, total_count=total, cursor_of=_cursor_of)
+            page_json(per_key[k], has_next_page=k in more, total_count=total, cursor_of=_cursor_of)
         )
     return pages

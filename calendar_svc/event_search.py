@@ -34,3 +34,6 @@ class EventSearch(BaseModel):
     search: SearchText | None = Field(None, description="Substring of title or description")
     first: PageSize = DEFAULT_PAGE_SIZE
     after: Cursor | None = None
+    count: bool = Field(
+        True, description="Count the matches over all pages (`total_count`); false: null, cheaper"
+    )

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from calendar_svc.event_reads import publish
+from calendar_svc.event_reads import EVENT_COLUMNS, publish
 from calendar_svc.models import (
     EventCreate,
     EventPublic,
@@ -19,6 +20,7 @@ from calendar_svc.models import (
     check_event_span,
     event_t,
     link_t,
+    span_seconds,
     tag_t,
 )
 from fc_common.errors import NotFoundError, ValidationFailedError
@@ -43,14 +45,22 @@ def _set_links(session: Session, owner_id: int, event_id: int, tag_ids: Sequence
         session.execute(sa.insert(link_t), links)
 
 
+def _public(session: Session, owner_id: int, row: sa.Row[Any]) -> EventPublic:
+    """A written event's answer (validated: it is also what a replayed key answers)."""
+    return EventPublic.model_validate(publish(session, owner_id, [row])[0])
+
+
 def create_event(*, session: Session, owner_id: int, data: EventCreate) -> EventPublic:
     """Add an event with its tags; a tag id that is not the owner's is `UNKNOWN_TAG`."""
     now = datetime.now(UTC)
     values = data.model_dump(exclude={"tag_ids"})
-    stmt = sa.insert(event_t).values(owner_id=owner_id, created_at=now, updated_at=now, **values)
-    row = session.execute(stmt.returning(*event_t.c)).one()
+    span = span_seconds(data.starts_at, data.ends_at)
+    stmt = sa.insert(event_t).values(
+        owner_id=owner_id, created_at=now, updated_at=now, span_seconds=span, **values
+    )
+    row = session.execute(stmt.returning(*EVENT_COLUMNS)).one()
     _set_links(session, owner_id, row.id, data.tag_ids)
-    return publish(session, owner_id, [row])[0]
+    return _public(session, owner_id, row)
 
 
 def update_event(
@@ -62,17 +72,19 @@ def update_event(
     if current is None:
         raise NotFoundError("Event not found")
     changes = data.changes()
+    starts_at = changes.get("starts_at", current.starts_at)
+    ends_at = changes.get("ends_at", current.ends_at)
     try:
-        check_event_span(
-            changes.get("starts_at", current.starts_at), changes.get("ends_at", current.ends_at)
-        )
+        check_event_span(starts_at, ends_at)
     except ValueError as exc:
         raise ValidationFailedError(str(exc), field="ends_at") from exc
-    stmt = sa.update(event_t).where(owned).values(updated_at=datetime.now(UTC), **changes)
-    row = session.execute(stmt.returning(*event_t.c)).one()
+    # The span follows the times in the same statement: the owner's longest stays exact.
+    values = {"updated_at": datetime.now(UTC), "span_seconds": span_seconds(starts_at, ends_at)}
+    stmt = sa.update(event_t).where(owned).values(**values, **changes)
+    row = session.execute(stmt.returning(*EVENT_COLUMNS)).one()
     if data.tag_ids is not None:
         _set_links(session, owner_id, event_id, data.tag_ids)
-    return publish(session, owner_id, [row])[0]
+    return _public(session, owner_id, row)
 
 
 def delete_event(*, session: Session, owner_id: int, event_id: int) -> None:

@@ -171,10 +171,12 @@ class EventUpdate(PartialUpdate):
 class Event(EventBase, TimestampedRow, table=True):
     """An event row, owned by one user."""
 
-    # Overlap queries bound starts_at on both sides (an event spans at most 366 days), so this
-    # one index serves lists, time filters and overlap lookups alike.
+    # Overlap queries bound starts_at on both sides: from the range's start less the owner's
+    # longest span (read from the second index, one probe) to its end. So the first index
+    # serves lists, time filters and overlap lookups alike, scanning only rows that may overlap.
     __table_args__ = (
         sa.Index("ix_event_owner_starts_at_id", "owner_id", "starts_at", "id"),
+        sa.Index("ix_event_owner_span_seconds", "owner_id", "span_seconds"),
         NEVER_REUSE_IDS,
     )
 
@@ -184,6 +186,13 @@ class Event(EventBase, TimestampedRow, table=True):
     starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     all_day: bool = Field(default=False, nullable=False)
+    # ends_at - starts_at in whole seconds, rounded up: never shorter than the real span.
+    span_seconds: int = Field(nullable=False)
+
+
+def span_seconds(starts_at: datetime, ends_at: datetime) -> int:
+    """An event's span in whole seconds, rounded up (what `Event.span_seconds` holds)."""
+    return -((starts_at - ends_at) // timedelta(seconds=1))
 
 
 class EventPublic(SQLModel):

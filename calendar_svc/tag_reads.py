@@ -1,6 +1,7 @@
 """Reads of tags: the owner's list, by id, embedded in events, and the deletion feed.
 
-Like every read here, one Core statement per call (per 5,000 ids), rows straight to `TagPublic`.
+Like every read here, one Core statement per call (per 5,000 ids), rows straight to JSON objects
+(`fc_common.json_rows`), the statements built once at import.
 """
 
 from __future__ import annotations
@@ -8,28 +9,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from calendar_svc.models import TagPublic, link_t, tag_t, tombstone_t
+from calendar_svc.models import link_t, tag_t, tombstone_t
+from fc_common.db import SqlRunner
 from fc_common.errors import NotFoundError
-from fc_common.sql import in_request_order, owned_rows, public, rows_where_in
+from fc_common.json_rows import JsonObject, column_keys, objects
+from fc_common.sql import chunks, public
 from fc_common.tag_feed import DeletedTag
 
+# The public columns, in `TagPublic`'s order.
+TAG_COLUMNS = tuple(tag_t.c[name] for name in ("name", "color", "id", "created_at", "updated_at"))
+TAG_KEYS = column_keys(TAG_COLUMNS)
+_OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 
-def list_tags(*, session: Session, owner_id: int) -> list[TagPublic]:
+_LIST = (
+    sa.select(*TAG_COLUMNS).where(tag_t.c.owner_id == _OWNER).order_by(tag_t.c.name_key, tag_t.c.id)
+)
+_BY_IDS = sa.select(*TAG_COLUMNS).where(tag_t.c.owner_id == _OWNER, tag_t.c.id.in_(_IDS))
+_BY_EVENT = (
+    sa.select(*TAG_COLUMNS, link_t.c.event_id)
+    .join(tag_t, tag_t.c.id == link_t.c.tag_id)
+    .where(tag_t.c.owner_id == _OWNER, link_t.c.event_id.in_(_IDS))
+    .order_by(tag_t.c.name_key, tag_t.c.id)
+)
+
+
+def list_tags(*, session: SqlRunner, owner_id: int) -> list[JsonObject]:
     """All of an owner's tags, ordered by case-folded name, then id."""
-    stmt = sa.select(tag_t).where(tag_t.c.owner_id == owner_id)
-    rows = session.execute(stmt.order_by(tag_t.c.name_key, tag_t.c.id))
-    return [public(TagPublic, row) for row in rows]
+    return objects(TAG_KEYS, session.execute(_LIST, {"owner_id": owner_id}))
 
 
-def get_tags(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[TagPublic | None]:
+def get_tags(*, session: SqlRunner, owner_id: int, ids: Sequence[int]) -> list[JsonObject | None]:
     """The owner's tags for `ids`, in request order, `None` for a miss or another owner's id."""
-    rows = owned_rows(session, tag_t, owner_id, ids)
-    return in_request_order((public(TagPublic, row) for row in rows), ids)
+    found: dict[int, JsonObject] = {}
+    for chunk in chunks(ids):
+        for tag in objects(
+            TAG_KEYS, session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
+        ):
+            found[tag["id"]] = tag
+    return [found.get(tag_id) for tag_id in ids]
 
 
-def get_tag(*, session: Session, owner_id: int, tag_id: int) -> TagPublic:
+def get_tag(*, session: SqlRunner, owner_id: int, tag_id: int) -> JsonObject:
     """One of the owner's tags, or `NotFoundError`."""
     tag = get_tags(session=session, owner_id=owner_id, ids=[tag_id])[0]
     if tag is None:
@@ -38,24 +60,21 @@ def get_tag(*, session: Session, owner_id: int, tag_id: int) -> TagPublic:
 
 
 def tags_by_event(
-    session: Session, owner_id: int, event_ids: Iterable[int]
-) -> dict[int, list[TagPublic]]:
-    """Each event's tags, ordered by name: one query for all the events."""
-    stmt = (
-        sa.select(link_t.c.event_id, tag_t)
-        .join(tag_t, tag_t.c.id == link_t.c.tag_id)
-        .where(tag_t.c.owner_id == owner_id)
-        .order_by(tag_t.c.name_key, tag_t.c.id)
-    )
-    by_event: dict[int, list[TagPublic]] = {}
-    tags: dict[int, TagPublic] = {}
-    for row in rows_where_in(session, stmt, link_t.c.event_id, event_ids):
-        tag = tags.get(row.id) or tags.setdefault(row.id, public(TagPublic, row))
-        by_event.setdefault(row.event_id, []).append(tag)
+    session: SqlRunner, owner_id: int, event_ids: Iterable[int]
+) -> dict[int, list[JsonObject]]:
+    """Each event's tags, ordered by name: one query for all the events (per 5,000)."""
+    by_event: dict[int, list[JsonObject]] = {}
+    tags: dict[int, JsonObject] = {}
+    for chunk in chunks(event_ids):
+        for row in session.execute(_BY_EVENT, {"owner_id": owner_id, "ids": chunk}):
+            tag = tags.get(row[2])
+            if tag is None:
+                tag = tags[row[2]] = dict(zip(TAG_KEYS, row, strict=False))
+            by_event.setdefault(row[-1], []).append(tag)
     return by_event
 
 
-def deleted_tags(*, session: Session, after: int, limit: int) -> list[DeletedTag]:
+def deleted_tags(*, session: SqlRunner, after: int, limit: int) -> list[DeletedTag]:
     """Tag deletions (of every owner) numbered after `after`, oldest first."""
     t = tombstone_t
     stmt = sa.select(t.c.seq, t.c.owner_id, t.c.tag_id).where(t.c.seq > after)

@@ -10,33 +10,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from diary_svc.image_reads import images_by_entry
-from diary_svc.models import DateRange, EntryPublic, entry_t, link_t
+from diary_svc.models import DateRange, entry_t, link_t
 from fc_common.batch import TagPageRequest
+from fc_common.db import SqlRunner
 from fc_common.diary_enums import Mood
 from fc_common.errors import NotFoundError
-from fc_common.pagination import Page, decode_keyset, encode_cursor, page_of
-from fc_common.sql import (
-    Row,
-    grouped,
-    in_request_order,
-    owned_rows,
-    public,
-    rows_where_in,
-    values_cte,
-)
+from fc_common.json_rows import JsonObject, column_keys, page_json
+from fc_common.pagination import decode_keyset, encode_cursor
+from fc_common.sql import chunks, grouped, values_cte
 
 EntryKey = tuple[dt.date, int]
 """The keyset position of an entry: its date and id."""
 
+# The public columns, in `EntryPublic`'s order (its tag ids and images come from their tables).
+ENTRY_COLUMNS = tuple(
+    entry_t.c[name]
+    for name in ("date", "title", "content", "mood", "weather", "id", "created_at", "updated_at")
+)
+ENTRY_KEYS = column_keys(ENTRY_COLUMNS)
+_ID = ENTRY_KEYS.index("id")
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 
-def entry_cursor(entry: EntryPublic) -> str:
+_BY_IDS = sa.select(*ENTRY_COLUMNS).where(
+    entry_t.c.owner_id == sa.bindparam("owner_id", type_=sa.BigInteger), entry_t.c.id.in_(_IDS)
+)
+_TAG_IDS = (
+    sa.select(link_t.c.entry_id, link_t.c.tag_id)
+    .where(link_t.c.entry_id.in_(_IDS))
+    .order_by(link_t.c.entry_id, link_t.c.tag_id)
+)
+
+
+def entry_cursor(entry: JsonObject) -> str:
     """The opaque cursor pointing just after an entry."""
-    return encode_cursor(entry.date.isoformat(), entry.id)
+    return encode_cursor(entry["date"].isoformat(), entry["id"])
 
 
 def _cursor_position(after: str | None, *, field: str) -> EntryKey:
@@ -44,33 +56,34 @@ def _cursor_position(after: str | None, *, field: str) -> EntryKey:
     return decode_keyset(after, field=field, parse=dt.date.fromisoformat, start=(dt.date.min, 0))
 
 
-def _tag_ids_by_entry(session: Session, entry_ids: Sequence[int]) -> dict[int, list[int]]:
+def _tag_ids_by_entry(session: SqlRunner, entry_ids: Sequence[int]) -> dict[int, list[int]]:
     """Each entry's tag ids, ascending, in one query per 5,000 entries."""
-    stmt = sa.select(link_t.c.entry_id, link_t.c.tag_id).order_by(
-        link_t.c.entry_id, link_t.c.tag_id
-    )
     tags: dict[int, list[int]] = {}
-    for row in rows_where_in(session, stmt, link_t.c.entry_id, entry_ids):
-        tags.setdefault(row.entry_id, []).append(row.tag_id)
+    for chunk in chunks(entry_ids):
+        for entry_id, tag_id in session.execute(_TAG_IDS, {"ids": chunk}):
+            tags.setdefault(entry_id, []).append(tag_id)
     return tags
 
 
-def publish(session: Session, rows: Sequence[Row]) -> list[EntryPublic]:
-    """Public shapes for entry rows (in the given order), their tag ids and images read in one
-    query each."""
-    entry_ids = [row.id for row in rows]
-    tags = _tag_ids_by_entry(session, entry_ids)
-    images = images_by_entry(session=session, entry_ids=entry_ids)
-    published: dict[int, EntryPublic] = {}
+def publish(session: SqlRunner, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
+    """Entry rows (the public columns first) as JSON objects, in the given order, their tag ids
+    and images read in one query each; one object per distinct entry."""
+    by_id: dict[int, JsonObject] = {}
+    entries: list[JsonObject] = []
     for row in rows:
-        if row.id not in published:
-            published[row.id] = public(
-                EntryPublic, row, tag_ids=tags.get(row.id, []), images=images.get(row.id, [])
-            )
-    return [published[row.id] for row in rows]
+        entry = by_id.get(row[_ID])
+        if entry is None:
+            entry = by_id[row[_ID]] = dict(zip(ENTRY_KEYS, row, strict=False))
+        entries.append(entry)
+    tags = _tag_ids_by_entry(session, list(by_id))
+    images = images_by_entry(session=session, entry_ids=list(by_id))
+    for entry_id, entry in by_id.items():
+        entry["tag_ids"] = tags.get(entry_id, [])
+        entry["images"] = images.get(entry_id, [])
+    return entries
 
 
-def get_entry(*, session: Session, owner_id: int, entry_id: int) -> EntryPublic:
+def get_entry(*, session: SqlRunner, owner_id: int, entry_id: int) -> JsonObject:
     """One of the owner's entries, or `NotFoundError`."""
     entry = get_entries(session=session, owner_id=owner_id, ids=[entry_id])[0]
     if entry is None:
@@ -87,7 +100,7 @@ def _key_after(after: EntryKey) -> sa.ColumnElement[bool]:
 
 def list_entries(
     *,
-    session: Session,
+    session: SqlRunner,
     owner_id: int,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -95,8 +108,10 @@ def list_entries(
     tag_id: int | None = None,
     first: int,
     after: str | None = None,
-) -> Page[EntryPublic]:
-    """A page of the owner's entries dated within `[date_from, date_to]`, by date then id."""
+    count: bool = True,
+) -> JsonObject:
+    """A page of the owner's entries dated within `[date_from, date_to]`, by date then id; the
+    total is counted only when `count`."""
     position = _cursor_position(after, field="after") if after is not None else None
     conditions: list[sa.ColumnElement[bool]] = [entry_t.c.owner_id == owner_id]
     if date_from is not None:
@@ -108,24 +123,37 @@ def list_entries(
     if tag_id is not None:
         tagged = sa.select(link_t.c.entry_id).where(link_t.c.tag_id == tag_id)
         conditions.append(entry_t.c.id.in_(tagged))
-    total = session.scalar(sa.select(sa.func.count()).select_from(entry_t).where(*conditions))
+    total = None
+    if count:
+        counted = sa.select(sa.func.count()).select_from(entry_t).where(*conditions)
+        total = session.execute(counted).scalar() or 0
     if position is not None:
         conditions.append(_key_after(position))
-    stmt = sa.select(entry_t).where(*conditions).order_by(entry_t.c.date, entry_t.c.id)
+    stmt = sa.select(*ENTRY_COLUMNS).where(*conditions).order_by(entry_t.c.date, entry_t.c.id)
+    # The extra row only says a next page exists: it is fetched, never built.
     rows = session.execute(stmt.limit(first + 1)).all()
-    entries = publish(session, rows)
-    return page_of(entries, first=first, total_count=total or 0, cursor_of=entry_cursor)
+    entries = publish(session, rows[:first])
+    return page_json(
+        entries, has_next_page=len(rows) > first, total_count=total, cursor_of=entry_cursor
+    )
 
 
-def get_entries(*, session: Session, owner_id: int, ids: Sequence[int]) -> list[EntryPublic | None]:
+def get_entries(
+    *, session: SqlRunner, owner_id: int, ids: Sequence[int]
+) -> list[JsonObject | None]:
     """The owner's entries for many ids, in request order, None for misses."""
-    rows = owned_rows(session, entry_t, owner_id, ids)
-    return in_request_order(publish(session, rows), ids)
+    rows = [
+        row
+        for chunk in chunks(ids)
+        for row in session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
+    ]
+    by_id = {entry["id"]: entry for entry in publish(session, rows)}
+    return [by_id.get(entry_id) for entry_id in ids]
 
 
 def entries_in_ranges(
-    *, session: Session, owner_id: int, ranges: Sequence[DateRange]
-) -> list[list[EntryPublic]]:
+    *, session: SqlRunner, owner_id: int, ranges: Sequence[DateRange]
+) -> list[list[JsonObject]]:
     """The owner's entries dated within each inclusive range, in one query for all ranges."""
     if not ranges:
         return []
@@ -137,7 +165,7 @@ def entries_in_ranges(
         end_date=sa.Date,
     )
     rows = session.execute(
-        sa.select(keys.c.idx, entry_t)
+        sa.select(*ENTRY_COLUMNS, keys.c.idx)
         .select_from(keys)
         .join(
             entry_t,
@@ -153,8 +181,8 @@ def entries_in_ranges(
 
 
 def entries_by_tag(
-    *, session: Session, owner_id: int, requests: Sequence[TagPageRequest]
-) -> list[Page[EntryPublic]]:
+    *, session: SqlRunner, owner_id: int, requests: Sequence[TagPageRequest]
+) -> list[JsonObject]:
     """A page of the owner's entries for each tag request, in one query for all requests.
 
     Each request's rows are numbered apart from the rows before its cursor; those before the
@@ -202,7 +230,7 @@ def entries_by_tag(
         .subquery("ranked")
     )
     rows = session.execute(
-        sa.select(ranked.c.idx, ranked.c.total, ranked.c.is_after, entry_t)
+        sa.select(*ENTRY_COLUMNS, ranked.c.idx, ranked.c.total, ranked.c.is_after, ranked.c.rn)
         .join(entry_t, entry_t.c.id == ranked.c.entry_id)
         .where(
             sa.or_(
@@ -215,9 +243,11 @@ def entries_by_tag(
     totals = [0] * len(requests)
     for row in rows:
         totals[row.idx] = row.total
-    shown = [row for row in rows if row.is_after == 1]
+    # A page's extra row (number first + 1) only says a next page exists: it is never built.
+    shown = [row for row in rows if row.is_after == 1 and row.rn <= requests[row.idx].first]
+    more = {row.idx for row in rows if row.is_after == 1 and row.rn > requests[row.idx].first}
     found = grouped((row.idx for row in shown), publish(session, shown), len(requests))
     return [
-        page_of(found[i], first=r.first, total_count=totals[i], cursor_of=entry_cursor)
-        for i, r in enumerate(requests)
+        page_json(found[i], has_next_page=i in more, total_count=totals[i], cursor_of=entry_cursor)
+        for i in range(len(requests))
     ]

@@ -22,3 +22,6 @@ class EntrySearch(BaseModel):
     tag_id: RowId | None = Field(None, description="Only entries carrying this tag")
     first: PageSize = DEFAULT_PAGE_SIZE
     after: Cursor | None = None
+    count: bool = Field(
+        True, description="Count the matches over all pages (`total_count`); false: null, cheaper"
+    )

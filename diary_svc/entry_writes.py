@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from diary_svc.entry_reads import publish
+from diary_svc.entry_reads import ENTRY_COLUMNS, publish
 from diary_svc.models import EntryCreate, EntryPublic, EntryUpdate, entry_t, image_t, link_t
 from diary_svc.tag_retirement import lock_owner_tags, refuse_retired
 from fc_common.sql import public, rowcount
@@ -44,12 +44,13 @@ def update_entry(
     owned = sa.and_(entry_t.c.id == entry_id, entry_t.c.owner_id == owner_id)
     values = {**data.changes(), "updated_at": dt.datetime.now(dt.UTC)}
     stmt = sa.update(entry_t).where(owned).values(**values)
-    row = session.execute(stmt.returning(*entry_t.c)).one_or_none()
+    row = session.execute(stmt.returning(*ENTRY_COLUMNS)).one_or_none()
     if row is None:
         return None
     if data.tag_ids is not None:
         _set_tags(session, owner_id=owner_id, entry_id=entry_id, tag_ids=data.tag_ids)
-    return publish(session, [row])[0]
+    # Validated: it is also what a replayed key answers.
+    return EntryPublic.model_validate(publish(session, [row])[0])
 
 
 def delete_entry(*, session: Session, owner_id: int, entry_id: int) -> bool:

@@ -5,22 +5,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from diary_svc.models import ImagePublic, entry_t, image_t
-from fc_common.sql import Row, public, rows_where_in
+from diary_svc.models import entry_t, image_t
+from fc_common.db import SqlRunner
+from fc_common.json_rows import JsonObject, column_keys
+from fc_common.sql import Row, chunks
+
+# The public columns, in `ImagePublic`'s order.
+IMAGE_COLUMNS = tuple(
+    image_t.c[name]
+    for name in (
+        "id",
+        "entry_id",
+        "content_type",
+        "byte_size",
+        "width",
+        "height",
+        "sha256",
+        "created_at",
+    )
+)
+IMAGE_KEYS = column_keys(IMAGE_COLUMNS)
+_OF_ENTRIES = (
+    sa.select(*IMAGE_COLUMNS)
+    .where(image_t.c.entry_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(image_t.c.entry_id, image_t.c.id)
+)
 
 
-def images_by_entry(*, session: Session, entry_ids: Sequence[int]) -> dict[int, list[ImagePublic]]:
-    """Each entry's images, oldest first, in one query per 5,000 entries."""
-    stmt = sa.select(image_t).order_by(image_t.c.entry_id, image_t.c.id)
-    images: dict[int, list[ImagePublic]] = {}
-    for row in rows_where_in(session, stmt, image_t.c.entry_id, entry_ids):
-        images.setdefault(row.entry_id, []).append(public(ImagePublic, row))
+def images_by_entry(*, session: SqlRunner, entry_ids: Sequence[int]) -> dict[int, list[JsonObject]]:
+    """Each entry's images (JSON objects), oldest first, in one query per 5,000 entries."""
+    images: dict[int, list[JsonObject]] = {}
+    for chunk in chunks(entry_ids):
+        for row in session.execute(_OF_ENTRIES, {"ids": chunk}):
+            images.setdefault(row.entry_id, []).append(dict(zip(IMAGE_KEYS, row, strict=True)))
     return images
 
 
-def count_entry_images(*, session: Session, owner_id: int, entry_id: int, lock: bool) -> int | None:
+def count_entry_images(
+    *, session: SqlRunner, owner_id: int, entry_id: int, lock: bool
+) -> int | None:
     """How many images the owner's entry has; None when the entry is not theirs.
 
     With `lock`, the entry row is locked (PostgreSQL) so two uploads cannot both take the last
@@ -37,13 +61,13 @@ def count_entry_images(*, session: Session, owner_id: int, entry_id: int, lock: 
     return int(count or 0)
 
 
-def get_image_row(*, session: Session, owner_id: int, image_id: int) -> Row | None:
+def get_image_row(*, session: SqlRunner, owner_id: int, image_id: int) -> Row | None:
     """The owner's image row, or None when missing or someone else's."""
     stmt = sa.select(image_t).where(image_t.c.owner_id == owner_id, image_t.c.id == image_id)
     return session.execute(stmt).one_or_none()
 
 
-def storage_keys(*, session: Session, owner_id: int, entry_id: int | None = None) -> list[str]:
+def storage_keys(*, session: SqlRunner, owner_id: int, entry_id: int | None = None) -> list[str]:
     """The storage keys of the owner's images (of one entry's, given `entry_id`)."""
     stmt = sa.select(image_t.c.storage_key).where(image_t.c.owner_id == owner_id)
     if entry_id is not None:
@@ -51,6 +75,6 @@ def storage_keys(*, session: Session, owner_id: int, entry_id: int | None = None
     return list(session.scalars(stmt))
 
 
-def referenced_storage_keys(*, session: Session) -> set[str]:
+def referenced_storage_keys(*, session: SqlRunner) -> set[str]:
     """Every storage key any image row names (for the sweep, across all owners)."""
     return set(session.scalars(sa.select(image_t.c.storage_key)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 
 import orjson
@@ -36,7 +36,9 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     # Each item's own cursor, in order: callers paginate from any item without knowing the format.
     cursors: list[str]
-    total_count: int
+    total_count: int | None = Field(
+        description="How many rows match over all pages; null when the request said `count=false`"
+    )
     has_next_page: bool
     end_cursor: str | None = None
 
@@ -75,21 +77,6 @@ def decode_keyset(
     if not 0 <= row_id <= MAX_ROW_ID:
         raise ValidationFailedError("Invalid cursor", field=field)
     return sort_value, row_id
-
-
-def page_of(
-    rows: Sequence[T], *, first: int, total_count: int, cursor_of: Callable[[T], str]
-) -> Page[T]:
-    """Build a page from up to `first + 1` rows fetched (the extra one tells a next page exists)."""
-    items = list(rows[:first])
-    cursors = [cursor_of(item) for item in items]
-    return Page[T](
-        items=items,
-        cursors=cursors,
-        total_count=total_count,
-        has_next_page=len(rows) > first,
-        end_cursor=cursors[-1] if cursors else None,
-    )
 
 
 class IdsBody(BaseModel):

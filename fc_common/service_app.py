@@ -13,7 +13,7 @@ from starlette.types import Scope
 
 from fc_common.body_limit import BodyLimitMiddleware
 from fc_common.db import Database
-from fc_common.errors import install_error_handlers
+from fc_common.errors import ValidationFailedError, install_error_handlers
 from fc_common.health import ReadinessCheck, health_router
 from fc_common.internal_auth import CallerDep
 from fc_common.metrics import HttpMetrics, ScrapeCollector, collect_while_running
@@ -123,3 +123,17 @@ def owner_reads(caller: CallerDep, db: DatabaseDep) -> OwnerReads:
 
 
 ReadsDep = Annotated[OwnerReads, Depends(owner_reads)]
+
+
+def single_valued_query(request: Request) -> None:
+    """Refuse a query string naming a parameter twice: every list filter takes one value, and
+    FastAPI would otherwise keep the last one silently."""
+    seen: set[str] = set()
+    for key, _ in request.query_params.multi_items():
+        if key in seen:
+            raise ValidationFailedError("A query parameter is given more than once", field=key)
+        seen.add(key)
+
+
+SINGLE_VALUED_QUERY = [Depends(single_valued_query)]
+"""A route's `dependencies=` for a query string whose parameters each take one value."""

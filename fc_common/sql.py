@@ -1,31 +1,21 @@
 """The SQL idiom both services use: SQLAlchemy Core statements on the SQLModel tables.
 
-Reads select table columns and turn each row straight into its public model (`public`), with no
-ORM identity map per row; writes are `insert`/`update`/`delete` statements, `RETURNING` the row
-when the answer needs it. These are the pieces the statements share.
+Reads select the public columns and turn rows straight into JSON objects (`json_rows`), with
+no ORM identity map or model per row; writes are `insert`/`update`/`delete` statements,
+`RETURNING` the row when the answer needs it. These are the pieces the statements share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session
 
 Row = sa.Row[Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-Identified = TypeVar("Identified", bound="HasId")
-
-
-class HasId(Protocol):
-    """Anything with a row id (the public models)."""
-
-    @property
-    def id(self) -> int: ...
-
 
 # Keeps `IN (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
 IN_CHUNK = 5_000
@@ -38,32 +28,25 @@ def chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
         yield unique[start : start + size]
 
 
-def rows_where_in(
-    session: Session, stmt: sa.Select[Any], column: sa.ColumnElement[Any], values: Iterable[int]
-) -> list[Row]:
-    """The rows of `stmt` whose `column` is one of `values`: one statement per 5,000 values."""
-    rows: list[Row] = []
-    for chunk in chunks(values):
-        rows.extend(session.execute(stmt.where(column.in_(chunk))))
-    return rows
-
-
-def owned_rows(session: Session, table: sa.Table, owner_id: int, ids: Iterable[int]) -> list[Row]:
-    """The owner's rows of `table` among `ids` (others' ids and misses are simply absent)."""
-    stmt = sa.select(table).where(table.c.owner_id == owner_id)
-    return rows_where_in(session, stmt, table.c.id, ids)
-
-
-def in_request_order(found: Iterable[Identified], ids: Sequence[int]) -> list[Identified | None]:
-    """A batch read's answer: the object found for each requested id, `None` for a miss."""
-    by_id = {item.id: item for item in found}
-    return [by_id.get(row_id) for row_id in ids]
-
-
 def values_cte(name: str, rows: Sequence[tuple[Any, ...]], **columns: Any) -> sa.CTE:
-    """A `VALUES` table of a batch's keys (columns named and typed by `columns`), as a CTE."""
+    """A `VALUES` table of a batch's keys (columns named and typed by `columns`), as a CTE.
+
+    Written as text with a bound parameter per value: SQLAlchemy caches no statement holding a
+    `values()` construct, so each call compiled the whole lookup again (about a third of a
+    month view's calendar call). This text depends only on the number of keys (a month: 31),
+    and both databases name a VALUES list's columns column1, column2, ...
+    """
+    types = list(columns.values())
+    params: list[sa.BindParameter[Any]] = []
+    tuples = []
+    for i, row in enumerate(rows):
+        names = [f"{name}_{i}_{j}" for j in range(len(types))]
+        params += [sa.bindparam(n, v, type_=t) for n, v, t in zip(names, row, types, strict=True)]
+        tuples.append("(" + ", ".join(f":{n}" for n in names) + ")")
+    selected = ", ".join(f"column{j + 1} AS {column}" for j, column in enumerate(columns))
+    query = f"SELECT {selected} FROM (VALUES {', '.join(tuples)}) AS {name}_rows"  # noqa: S608 - names are ours, values bound
     typed = [sa.column(column, sql_type) for column, sql_type in columns.items()]
-    return sa.values(*typed, name=name).data(list(rows)).cte(name)
+    return sa.text(query).bindparams(*params).columns(*typed).cte(name)
 
 
 def grouped(indexes: Iterable[int], items: Iterable[T], count: int) -> list[list[T]]:

@@ -12,9 +12,10 @@ from calendar_svc.models import EventCreate, EventPublic, EventUpdate, RangesBod
 from fc_common.batch import Items, Results, TagPagesBody
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
+from fc_common.json_rows import JsonAnswer
 from fc_common.openapi import NO_CONTENT, created_responses
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
-from fc_common.service_app import DatabaseDep, ReadsDep
+from fc_common.service_app import SINGLE_VALUED_QUERY, DatabaseDep, ReadsDep
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -35,42 +36,62 @@ def create_event(body: EventCreate, once: WriteOnceDep, db: DatabaseDep) -> Even
     return once.write(db, event_writes.create_event, EventPublic, data=body)
 
 
-@router.get("", responses=error_responses(401, 413, 422))
-def list_events(filters: Annotated[EventSearch, Query()], read: ReadsDep) -> Page[EventPublic]:
+# Reads answer JSON built straight from rows (`JsonAnswer`); `response_model` documents it.
+
+
+@router.get(
+    "",
+    response_model=Page[EventPublic],
+    responses=error_responses(401, 413, 422),
+    dependencies=SINGLE_VALUED_QUERY,
+)
+def list_events(filters: Annotated[EventSearch, Query()], read: ReadsDep) -> JsonAnswer:
     """List the owner's events by start time, filtered, one keyset page at a time."""
-    return read(event_reads.list_events, **filters.model_dump())
+    return JsonAnswer(read(event_reads.list_events, **filters.model_dump()))
 
 
-@router.post("/search", responses=error_responses(400, 401, 413, 422))
-def search_events(body: EventSearch, read: ReadsDep) -> Page[EventPublic]:
+@router.post(
+    "/search", response_model=Page[EventPublic], responses=error_responses(400, 401, 413, 422)
+)
+def search_events(body: EventSearch, read: ReadsDep) -> JsonAnswer:
     """The same list with its filters in a JSON body, so user text never travels in a URL."""
-    return read(event_reads.list_events, **body.model_dump())
+    return JsonAnswer(read(event_reads.list_events, **body.model_dump()))
 
 
-@router.post("/batch", responses=error_responses(400, 401, 413, 422))
-def get_events(body: IdsBody, read: ReadsDep) -> Items[EventPublic]:
+@router.post(
+    "/batch", response_model=Items[EventPublic], responses=error_responses(400, 401, 413, 422)
+)
+def get_events(body: IdsBody, read: ReadsDep) -> JsonAnswer:
     """Read many events by id, in request order; null for a miss."""
-    return Items[EventPublic](items=read(event_reads.get_events, ids=body.ids))
+    return JsonAnswer({"items": read(event_reads.get_events, ids=body.ids)})
 
 
-@router.post("/overlapping", responses=error_responses(400, 401, 413, 422))
-def events_overlapping(body: RangesBody, read: ReadsDep) -> Results[list[EventPublic]]:
+@router.post(
+    "/overlapping",
+    response_model=Results[list[EventPublic]],
+    responses=error_responses(400, 401, 413, 422),
+)
+def events_overlapping(body: RangesBody, read: ReadsDep) -> JsonAnswer:
     """For each time range, the owner's events overlapping it, in request order."""
-    results = read(event_reads.events_overlapping, ranges=body.ranges)
-    return Results[list[EventPublic]](results=results)
+    return JsonAnswer({"results": read(event_reads.events_overlapping, ranges=body.ranges)})
 
 
-@router.post("/by-tag", responses=error_responses(400, 401, 413, 422))
-def events_by_tag(body: TagPagesBody, read: ReadsDep) -> Results[Page[EventPublic]]:
+@router.post(
+    "/by-tag",
+    response_model=Results[Page[EventPublic]],
+    responses=error_responses(400, 401, 413, 422),
+)
+def events_by_tag(body: TagPagesBody, read: ReadsDep) -> JsonAnswer:
     """For each tag request, one page of the owner's events carrying that tag."""
-    pages = read(event_reads.events_by_tag, requests=body.requests)
-    return Results[Page[EventPublic]](results=pages)
+    return JsonAnswer({"results": read(event_reads.events_by_tag, requests=body.requests)})
 
 
-@router.get("/{event_id}", responses=error_responses(401, 404, 413, 422))
-def get_event(event_id: EventId, read: ReadsDep) -> EventPublic:
+@router.get(
+    "/{event_id}", response_model=EventPublic, responses=error_responses(401, 404, 413, 422)
+)
+def get_event(event_id: EventId, read: ReadsDep) -> JsonAnswer:
     """Read one event with its tags."""
-    return read(event_reads.get_event, event_id=event_id)
+    return JsonAnswer(read(event_reads.get_event, event_id=event_id))
 
 
 @router.patch("/{event_id}", responses=error_responses(400, 401, 404, 413, 422))

@@ -12,6 +12,7 @@ from calendar_svc.models import TagCreate, TagPublic, TagUpdate
 from fc_common.batch import Items
 from fc_common.errors import error_responses
 from fc_common.idempotency import WriteOnceDep
+from fc_common.json_rows import JsonAnswer
 from fc_common.openapi import NO_CONTENT, created_responses
 from fc_common.pagination import MAX_ROW_ID, IdsBody
 from fc_common.service_app import DatabaseDep, ReadsDep
@@ -41,22 +42,27 @@ def create_tag(body: TagCreate, once: WriteOnceDep, db: DatabaseDep) -> TagPubli
     return once.write(db, tag_writes.create_tag, TagPublic, data=body)
 
 
-@router.get("", responses=error_responses(401, 413, 422))
-def list_tags(read: ReadsDep) -> TagList:
+# Reads answer JSON built straight from rows (`JsonAnswer`); `response_model` documents it.
+
+
+@router.get("", response_model=TagList, responses=error_responses(401, 413, 422))
+def list_tags(read: ReadsDep) -> JsonAnswer:
     """List the owner's tags by name."""
-    return TagList(items=read(tag_reads.list_tags))
+    return JsonAnswer({"items": read(tag_reads.list_tags)})
 
 
-@router.post("/batch", responses=error_responses(400, 401, 413, 422))
-def get_tags(body: IdsBody, read: ReadsDep) -> Items[TagPublic]:
+@router.post(
+    "/batch", response_model=Items[TagPublic], responses=error_responses(400, 401, 413, 422)
+)
+def get_tags(body: IdsBody, read: ReadsDep) -> JsonAnswer:
     """Read many tags by id, in request order; null for a miss."""
-    return Items[TagPublic](items=read(tag_reads.get_tags, ids=body.ids))
+    return JsonAnswer({"items": read(tag_reads.get_tags, ids=body.ids)})
 
 
-@router.get("/{tag_id}", responses=error_responses(401, 404, 413, 422))
-def get_tag(tag_id: TagId, read: ReadsDep) -> TagPublic:
+@router.get("/{tag_id}", response_model=TagPublic, responses=error_responses(401, 404, 413, 422))
+def get_tag(tag_id: TagId, read: ReadsDep) -> JsonAnswer:
     """Read one tag."""
-    return read(tag_reads.get_tag, tag_id=tag_id)
+    return JsonAnswer(read(tag_reads.get_tag, tag_id=tag_id))
 
 
 @router.patch("/{tag_id}", responses=error_responses(400, 401, 404, 409, 413, 422))

@@ -14,9 +14,10 @@ from diary_svc.models import DateRangesBody, EntryCreate, EntryPublic, EntryUpda
 from fc_common.batch import Items, Results, TagPagesBody
 from fc_common.errors import NotFoundError, error_responses
 from fc_common.idempotency import WriteOnceDep
+from fc_common.json_rows import JsonAnswer
 from fc_common.openapi import NO_CONTENT
 from fc_common.pagination import MAX_ROW_ID, IdsBody, Page
-from fc_common.service_app import DatabaseDep, ReadsDep
+from fc_common.service_app import SINGLE_VALUED_QUERY, DatabaseDep, ReadsDep
 
 router = APIRouter(prefix="/entries", tags=["entries"], responses=error_responses(401, 413, 422))
 
@@ -38,42 +39,43 @@ def create_entry(body: EntryCreate, once: WriteOnceDep, db: DatabaseDep) -> Entr
     return once.write(db, entry_writes.create_entry, EntryPublic, data=body)
 
 
-@router.get("", response_model=Page[EntryPublic])
-def list_entries(filters: Annotated[EntrySearch, Query()], read: ReadsDep) -> Page[EntryPublic]:
+# Reads answer JSON built straight from rows (`JsonAnswer`); `response_model` documents it.
+
+
+@router.get("", response_model=Page[EntryPublic], dependencies=SINGLE_VALUED_QUERY)
+def list_entries(filters: Annotated[EntrySearch, Query()], read: ReadsDep) -> JsonAnswer:
     """List the caller's entries by (date, id), filtered by inclusive dates, mood and tag."""
-    return read(entry_reads.list_entries, **filters.model_dump())
+    return JsonAnswer(read(entry_reads.list_entries, **filters.model_dump()))
 
 
 @router.post("/search", response_model=Page[EntryPublic], responses=_BODY_ERRORS)
-def search_entries(body: EntrySearch, read: ReadsDep) -> Page[EntryPublic]:
+def search_entries(body: EntrySearch, read: ReadsDep) -> JsonAnswer:
     """The same list with its filters in a JSON body, so user text never travels in a URL."""
-    return read(entry_reads.list_entries, **body.model_dump())
+    return JsonAnswer(read(entry_reads.list_entries, **body.model_dump()))
 
 
 @router.post("/batch", response_model=Items[EntryPublic], responses=_BODY_ERRORS)
-def get_entries(body: IdsBody, read: ReadsDep) -> Items[EntryPublic]:
+def get_entries(body: IdsBody, read: ReadsDep) -> JsonAnswer:
     """Read many of the caller's entries by id, in request order (null for misses)."""
-    return Items[EntryPublic](items=read(entry_reads.get_entries, ids=body.ids))
+    return JsonAnswer({"items": read(entry_reads.get_entries, ids=body.ids)})
 
 
 @router.post("/by-date-range", response_model=Results[list[EntryPublic]], responses=_BODY_ERRORS)
-def entries_by_date_range(body: DateRangesBody, read: ReadsDep) -> Results[list[EntryPublic]]:
+def entries_by_date_range(body: DateRangesBody, read: ReadsDep) -> JsonAnswer:
     """The caller's entries dated within each inclusive range, one list per range."""
-    found = read(entry_reads.entries_in_ranges, ranges=body.ranges)
-    return Results[list[EntryPublic]](results=found)
+    return JsonAnswer({"results": read(entry_reads.entries_in_ranges, ranges=body.ranges)})
 
 
 @router.post("/by-tag", response_model=Results[Page[EntryPublic]], responses=_BODY_ERRORS)
-def entries_by_tag(body: TagPagesBody, read: ReadsDep) -> Results[Page[EntryPublic]]:
+def entries_by_tag(body: TagPagesBody, read: ReadsDep) -> JsonAnswer:
     """A page of the caller's entries carrying each requested tag id, one page per request."""
-    pages = read(entry_reads.entries_by_tag, requests=body.requests)
-    return Results[Page[EntryPublic]](results=pages)
+    return JsonAnswer({"results": read(entry_reads.entries_by_tag, requests=body.requests)})
 
 
 @router.get("/{entry_id}", response_model=EntryPublic, responses=error_responses(404))
-def get_entry(entry_id: EntryId, read: ReadsDep) -> EntryPublic:
+def get_entry(entry_id: EntryId, read: ReadsDep) -> JsonAnswer:
     """Read one of the caller's entries."""
-    return read(entry_reads.get_entry, entry_id=entry_id)
+    return JsonAnswer(read(entry_reads.get_entry, entry_id=entry_id))
 
 
 @router.patch("/{entry_id}", response_model=EntryPublic, responses=_BODY_OR_MISSING_ERRORS)

@@ -44,6 +44,9 @@ Shape = TypeVar("Shape")
 """The documented JSON shape a parser reads (a `service_json` TypedDict)."""
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+# Parsed URLs kept per service: its fixed routes (a handful) and the first ids written to;
+# further paths are parsed per call, so the memory stays bounded.
+MAX_KEPT_URLS = 512
 
 
 class UpstreamMisconfiguredError(RuntimeError):
@@ -80,6 +83,19 @@ class Upstream:
         self.breaker = breaker or CircuitBreaker(name)
         self.retry = retry
         self._retry_pause = retry_pause(name)
+        # httpx parses the base and the path again on every `build_request` (about a quarter of
+        # a millisecond a call): the joined URL is parsed once per path instead.
+        self._base = str(http.base_url).rstrip("/")
+        self._urls: dict[str, httpx.URL] = {}
+
+    def url(self, path: str) -> httpx.URL:
+        """The service's URL for `path` (which starts with `/`), parsed once per path."""
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(self._base + path)
+            if len(self._urls) < MAX_KEPT_URLS:
+                self._urls[path] = url
+        return url
 
     async def call(
         self,
@@ -105,11 +121,17 @@ class Upstream:
         headers = self.internal_headers(user_id)
         if idempotency_key is not None:
             headers["idempotency-key"] = idempotency_key
-        headers.update(JSON_HEADERS if files is None else {"accept": "application/json"})
-        content = orjson.dumps(body) if body is not None else None
-        request = self.http.build_request(
-            method, path, content=content, files=files, params=params, headers=headers
-        )
+        url = self.url(path)
+        if params:
+            url = url.copy_merge_params(params)
+        if files is None:
+            headers.update(JSON_HEADERS)
+            content = orjson.dumps(body) if body is not None else None
+            # Straight to a request on the parsed URL: `build_request` would parse it again.
+            request = httpx.Request(method, url, content=content, headers=headers)
+        else:
+            headers["accept"] = "application/json"
+            request = self.http.build_request(method, url, files=files, headers=headers)
         response = await self._send(request, path=path, stream=False, idempotent=idempotent)
         return self._answer(response, path, parse)
 
@@ -128,7 +150,10 @@ class Upstream:
         counting, error mapping); only the status is left to the caller.
         """
         sent = {**self.internal_headers(user_id), **(headers or {})}
-        request = self.http.build_request("GET", path, params=params, headers=sent)
+        url = self.url(path)
+        request = httpx.Request(
+            "GET", url.copy_merge_params(params) if params else url, headers=sent
+        )
         return await self._send(request, path=path, stream=True, idempotent=idempotent)
 
     async def _send(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from graph_gateway.clients.service import ServiceClient, TagPageKey
-from graph_gateway.clients.service_json import JsonBody, TagJson, no_content
+from graph_gateway.clients.service import Rows, ServiceClient, TagPageKey
+from graph_gateway.clients.service_json import JsonBody, TagJson
 from graph_gateway.types.connection import EventConnection, read_event_page
 from graph_gateway.types.event import Event
 from graph_gateway.types.tag import Tag
+
+TAGS = Rows("/tags", Tag.from_json)
+EVENTS = Rows("/events", Event.from_json)
 
 
 def _tag_list(raw: dict[str, list[TagJson]]) -> list[Tag]:
@@ -29,25 +32,25 @@ class CalendarClient(ServiceClient):
 
     async def get_tags(self, ids: Sequence[int]) -> list[Tag | None]:
         """Tags by id in order, None for a miss or another user's tag."""
-        return await self._batch("/tags/batch", ids, Tag.from_json)
+        return await self._batch(TAGS, ids)
 
     async def create_tag(self, *, name: str, color: str) -> Tag:
         """Create a tag; a taken name is BAD_USER_INPUT on `name`."""
-        return await self._write("POST", "/tags", Tag.from_json, {"name": name, "color": color})
+        return await self._create(TAGS, {"name": name, "color": color})
 
     async def update_tag(self, tag_id: int, *, changes: JsonBody) -> Tag:
         """Rename or recolor a tag; NOT_FOUND if it is not the user's."""
-        return await self._write("PATCH", f"/tags/{tag_id}", Tag.from_json, changes)
+        return await self._update(TAGS, tag_id, changes)
 
     async def delete_tag(self, tag_id: int) -> None:
         """Delete a tag and its event links; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"/tags/{tag_id}", no_content)
+        await self._delete(TAGS, tag_id)
 
     # --- events ------------------------------------------------------------------------------
 
     async def get_events(self, ids: Sequence[int]) -> list[Event | None]:
         """Events by id in order, None for a miss or another user's event."""
-        return await self._batch("/events/batch", ids, Event.from_json)
+        return await self._batch(EVENTS, ids)
 
     async def list_events(
         self,
@@ -58,8 +61,10 @@ class CalendarClient(ServiceClient):
         search: str | None,
         first: int,
         after: str | None,
+        count: bool = True,
     ) -> EventConnection:
-        """One page of the user's events overlapping `[start, end)`, by start time."""
+        """One page of the user's events overlapping `[start, end)`, by start time; the total
+        is counted only if `count` (the query selects `totalCount`)."""
         # In the body, not the URL: `search` and `after` are the user's own text.
         body = {
             "from": None if start is None else start.isoformat(),
@@ -68,20 +73,21 @@ class CalendarClient(ServiceClient):
             "search": search,
             "first": first,
             "after": after,
+            "count": count,
         }
         return await self._read("/events/search", body, read_event_page)
 
     async def create_event(self, data: JsonBody) -> Event:
         """Create an event; invalid fields are BAD_USER_INPUT naming them."""
-        return await self._write("POST", "/events", Event.from_json, data)
+        return await self._create(EVENTS, data)
 
     async def update_event(self, event_id: int, *, changes: JsonBody) -> Event:
         """Change some fields of an event; NOT_FOUND if it is not the user's."""
-        return await self._write("PATCH", f"/events/{event_id}", Event.from_json, changes)
+        return await self._update(EVENTS, event_id, changes)
 
     async def delete_event(self, event_id: int) -> None:
         """Delete an event; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"/events/{event_id}", no_content)
+        await self._delete(EVENTS, event_id)
 
     async def events_overlapping(
         self, ranges: Sequence[tuple[datetime, datetime]]

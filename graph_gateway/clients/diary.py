@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from graph_gateway.clients.service import ServiceClient, TagPageKey
+from graph_gateway.clients.service import Rows, ServiceClient, TagPageKey
 from graph_gateway.clients.service_json import JsonBody, no_content
 from graph_gateway.types.connection import DiaryEntryConnection, read_entry_page
 from graph_gateway.types.diary import DiaryEntry
+
+ENTRIES = Rows("/entries", DiaryEntry.from_json)
 
 
 class DiaryClient(ServiceClient):
@@ -16,7 +18,7 @@ class DiaryClient(ServiceClient):
 
     async def get_entries(self, ids: Sequence[int]) -> list[DiaryEntry | None]:
         """Entries by id in order, None for a miss or another user's entry."""
-        return await self._batch("/entries/batch", ids, DiaryEntry.from_json)
+        return await self._batch(ENTRIES, ids)
 
     async def list_entries(
         self,
@@ -27,8 +29,10 @@ class DiaryClient(ServiceClient):
         tag_id: int | None,
         first: int,
         after: str | None,
+        count: bool = True,
     ) -> DiaryEntryConnection:
-        """One page of the user's entries dated within `[start, end]`, by date."""
+        """One page of the user's entries dated within `[start, end]`, by date; the total is
+        counted only if `count` (the query selects `totalCount`)."""
         # In the body, not the URL: `after` is whatever the user sent back.
         body = {
             "from": None if start is None else start.isoformat(),
@@ -37,20 +41,21 @@ class DiaryClient(ServiceClient):
             "tag_id": tag_id,
             "first": first,
             "after": after,
+            "count": count,
         }
         return await self._read("/entries/search", body, read_entry_page)
 
     async def create_entry(self, data: JsonBody) -> DiaryEntry:
         """Write an entry; invalid fields are BAD_USER_INPUT naming them."""
-        return await self._write("POST", "/entries", DiaryEntry.from_json, data)
+        return await self._create(ENTRIES, data)
 
     async def update_entry(self, entry_id: int, *, changes: JsonBody) -> DiaryEntry:
         """Change some fields of an entry; NOT_FOUND if it is not the user's."""
-        return await self._write("PATCH", f"/entries/{entry_id}", DiaryEntry.from_json, changes)
+        return await self._update(ENTRIES, entry_id, changes)
 
     async def delete_entry(self, entry_id: int) -> None:
         """Delete an entry with its images; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"/entries/{entry_id}", no_content)
+        await self._delete(ENTRIES, entry_id)
 
     async def entries_by_date_range(
         self, ranges: Sequence[tuple[date, date]]

@@ -8,8 +8,9 @@ typed methods over these few helpers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from graph_gateway.clients.base import Shape, Upstream
 from graph_gateway.clients.service_json import (
@@ -23,9 +24,19 @@ from graph_gateway.clients.service_json import (
 from graph_gateway.write_keys import WriteKeys
 
 T = TypeVar("T")
+RowJson = TypeVar("RowJson")
 
 TagPageKey = tuple[int, int, str | None]
 """`(tag_id, first, after)`: one page of the rows carrying a tag."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rows(Generic[RowJson, T]):
+    """A service's collection (`/events`): its path, and how one row's JSON is read. Its
+    routes have one shape in both services: create, `/batch`, and `/{id}` to change or delete."""
+
+    path: str
+    read: Callable[[RowJson], T]
 
 
 class ServiceClient:
@@ -57,11 +68,21 @@ class ServiceClient:
             idempotent=True,
         )
 
-    async def _batch(
-        self, path: str, ids: Sequence[int], item: Callable[[Shape], T]
-    ) -> list[T | None]:
+    async def _batch(self, rows: Rows[RowJson, T], ids: Sequence[int]) -> list[T | None]:
         """Rows by id in order, None for a miss or another user's row."""
-        return await self._read(path, {"ids": list(ids)}, batch(item))
+        return await self._read(f"{rows.path}/batch", {"ids": list(ids)}, batch(rows.read))
+
+    async def _create(self, rows: Rows[RowJson, T], data: JsonBody) -> T:
+        """Create a row; invalid fields are BAD_USER_INPUT naming them."""
+        return await self._write("POST", rows.path, rows.read, data)
+
+    async def _update(self, rows: Rows[RowJson, T], row_id: int, changes: JsonBody) -> T:
+        """Change some fields of a row; NOT_FOUND if it is not the user's."""
+        return await self._write("PATCH", f"{rows.path}/{row_id}", rows.read, changes)
+
+    async def _delete(self, rows: Rows[RowJson, T], row_id: int) -> None:
+        """Delete a row; NOT_FOUND if it is not the user's."""
+        await self._write("DELETE", f"{rows.path}/{row_id}", no_content)
 
     async def _in_ranges(
         self, path: str, ranges: Sequence[tuple[date, date]], item: Callable[[Shape], T]

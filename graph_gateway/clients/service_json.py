@@ -69,11 +69,12 @@ class EntryJson(TypedDict):
 
 
 class PageJson(TypedDict, Generic[ItemT]):
-    """One keyset page of a list, each item with its cursor, and the total number of matches."""
+    """One keyset page of a list, each item with its cursor, and the total number of matches
+    (null when the request said `count: false`)."""
 
     items: list[ItemT]
     cursors: list[str]
-    total_count: int
+    total_count: int | None
     has_next_page: bool
     end_cursor: str | None
 

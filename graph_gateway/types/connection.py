@@ -7,15 +7,18 @@ concrete types only fix the node type; what GraphiQL says of each is in one tabl
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import partial
 from typing import Generic, Self, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph_gateway.clients.service_json import PageJson
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.types.event import Event
+from graph_gateway.types.info import Info
 
 NodeT = TypeVar("NodeT", covariant=True)
 EdgeT = TypeVar("EdgeT", bound="Edge[object]", covariant=True)
@@ -40,7 +43,9 @@ class Edge(Generic[NodeT]):
 class Connection(Generic[EdgeT]):
     edges: list[EdgeT]
     page_info: PageInfo = strawberry.field(description="How to get the next page.")
-    total_count: int
+    # None when the query did not select `totalCount`, so the service was not asked to count
+    # (were it resolved anyway, `Int!` would refuse the null: an error, never a wrong number).
+    total_count: int | None = strawberry.field(graphql_type=int)
 
     @classmethod
     def reading(
@@ -82,8 +87,12 @@ def _describe(described: dict[type, tuple[str, dict[str, str]]]) -> None:
     """Make each class a GraphQL type with its description and its fields' (by Python name)."""
     for concrete, (description, fields) in described.items():
         strawberry.type(concrete, description=description)
-        for field in concrete.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-            field.description = fields.get(field.python_name, field.description)
+        own = concrete.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        for i, field in enumerate(own):
+            if field.python_name in fields:
+                # A copy: a field declared with `strawberry.field` is shared by every subclass.
+                own[i] = copy.copy(field)
+                own[i].description = fields[field.python_name]
 
 
 _describe(
@@ -112,6 +121,20 @@ _describe(
         ),
     }
 )
+
+
+def selects_total_count(info: Info) -> bool:
+    """Whether the query selects `totalCount` on the connection this resolver answers (in a
+    fragment too; under `@skip`/`@include` it counts as selected)."""
+    pending: list[Selection] = [s for root in info.selected_fields for s in root.selections]
+    while pending:
+        selection = pending.pop()
+        if not isinstance(selection, SelectedField):  # a fragment: its selections are ours
+            pending.extend(selection.selections)
+        elif selection.name == "totalCount":
+            return True
+    return False
+
 
 read_event_page = EventConnection.reading(EventEdge, Event.from_json)
 """The parser of a page of events."""

@@ -27,7 +27,11 @@ from graph_gateway.types.arguments import (
     input_id,
     page_size,
 )
-from graph_gateway.types.connection import DiaryEntryConnection, EventConnection
+from graph_gateway.types.connection import (
+    DiaryEntryConnection,
+    EventConnection,
+    selects_total_count,
+)
 from graph_gateway.types.day import Day, days_between
 from graph_gateway.types.decorators import field
 from graph_gateway.types.diary import DiaryEntry
@@ -91,6 +95,7 @@ class Query:
             search=given(search),
             first=page_size(first),
             after=given(after),
+            count=selects_total_count(info),
         )
 
     @field("One of the user's tags; null if there is no such tag.")
@@ -123,6 +128,7 @@ class Query:
             tag_id=_tag_filter(tag_id),
             first=page_size(first),
             after=given(after),
+            count=selects_total_count(info),
         )
 
     @field("Each day from `from` to `to` (inclusive, at most 62 days).")

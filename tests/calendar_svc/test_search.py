@@ -81,3 +81,12 @@ async def test_a_body_that_is_not_an_object_of_filters_is_refused(
         assert response.json()["code"] == "VALIDATION_FAILED"
     malformed = await client.post("/events/search", content=b"{", headers=headers)
     assert (malformed.status_code, malformed.json()["code"]) == (400, "BAD_REQUEST")
+
+
+async def test_a_filter_given_twice_in_the_query_string_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/events?search=a&search=b")
+    assert response.status_code == 422
+    assert response.json()["field"] == "search"
+    assert (await client.get("/events?search=a&first=5")).status_code == 200

@@ -107,3 +107,12 @@ async def test_filters_apply_to_every_page_and_to_the_count(client: httpx.AsyncC
         after = page["end_cursor"]
 
     assert got == wanted
+
+
+async def test_a_filter_given_twice_in_the_query_string_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/entries?mood=HAPPY&mood=SAD")
+    assert response.status_code == 422
+    assert response.json()["field"] == "mood"
+    assert (await client.get("/entries?mood=HAPPY&first=5")).status_code == 200
