@@ -9,7 +9,6 @@ run. The hits are checked in the cached gateway's own metrics, so a Redis that w
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +18,6 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.dataset import log_in
 from bench.load import LoadShape, Sample, run_wrk
 from bench.measure import Credentials, Plan, _slug
 from bench.operations import Operation, write_request_file
@@ -87,11 +85,7 @@ def measure_cache_cost(
     if not month:
         return []
     operation = month[0]
-    credentials = Credentials(
-        token=asyncio.run(log_in(system.gateway.url)),
-        internal_token=config.internal_token,
-        user_id=user_id,
-    )
+    credentials = Credentials.signed_in(system, config, user_id)
     workdir = config.workdir / "requests"
     workdir.mkdir(parents=True, exist_ok=True)
     requests = write_request_file(

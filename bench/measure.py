@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.dataset import log_in
 from bench.load import LoadShape, Sample, run_wrk
 from bench.operations import Operation, write_request_file
-from bench.procs import System
+from bench.procs import System, SystemConfig
 from bench.profile import Profile, finish_recording, start_recording
 from bench.report import FloorResult, OperationResult, measured
 
@@ -32,6 +34,12 @@ class Credentials:
     token: str
     internal_token: str
     user_id: int
+
+    @classmethod
+    def signed_in(cls, system: System, config: SystemConfig, user_id: int) -> Credentials:
+        """Log the bench's main user in through the running gateway."""
+        token = asyncio.run(log_in(system.gateway.url))
+        return cls(token=token, internal_token=config.internal_token, user_id=user_id)
 
     @property
     def gateway(self) -> dict[str, str]:

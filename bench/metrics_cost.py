@@ -9,7 +9,6 @@ drives them in turn, run after run, so a drift of the machine hits all three ali
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,7 +19,6 @@ from typing import Any
 
 import httpx
 
-from bench.dataset import log_in
 from bench.load import LoadShape, Sample, run_wrk
 from bench.local_server import serving
 from bench.measure import Credentials, Plan, _slug
@@ -110,11 +108,7 @@ def measure_metrics_cost(
 ) -> list[dict[str, Any]]:
     """Per operation: each variant's median gateway CPU per request and req/s, and its paired
     change against `off` (the median of run-by-run ratios)."""
-    credentials = Credentials(
-        token=asyncio.run(log_in(system.gateway.url)),
-        internal_token=config.internal_token,
-        user_id=user_id,
-    )
+    credentials = Credentials.signed_in(system, config, user_id)
     warmup, shape, runs = plan.warmup, plan.shape, plan.runs
     workdir = config.workdir / "requests"
     workdir.mkdir(parents=True, exist_ok=True)

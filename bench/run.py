@@ -111,11 +111,7 @@ def _measure_phase(
     plan: Plan,
 ) -> tuple[list[OperationResult], dict[str, dict[str, Any] | None]]:
     """Measure every operation and its floor on the running system."""
-    credentials = Credentials(
-        token=asyncio.run(log_in(system.gateway.url)),
-        internal_token=config.internal_token,
-        user_id=dataset.user_id,
-    )
+    credentials = Credentials.signed_in(system, config, dataset.user_id)
     results: list[OperationResult] = []
     profiles: dict[str, dict[str, Any] | None] = {}
     for operation in operations:
@@ -142,11 +138,7 @@ def _apollo_phase(
 ) -> list[dict[str, Any]]:
     """Our gateway against the Apollo reference, over the same services (byte-equal answers)."""
     _say("comparing with the Apollo Server reference gateway …")
-    credentials = Credentials(
-        token=asyncio.run(log_in(system.gateway.url)),
-        internal_token=config.internal_token,
-        user_id=dataset.user_id,
-    )
+    credentials = Credentials.signed_in(system, config, dataset.user_id)
     return measure_apollo(system, config, operations, credentials=credentials, plan=plan)
 
 
