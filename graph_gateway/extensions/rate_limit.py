@@ -12,18 +12,14 @@ A refusal is a `RateLimitedError`: HTTP 429 with `Retry-After` and a `RATE_LIMIT
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
     OperationType,
-    SelectionSetNode,
     StringValueNode,
     VariableNode,
 )
@@ -33,6 +29,7 @@ from strawberry.extensions import SchemaExtension
 from graph_gateway.errors import RateLimitedError
 from graph_gateway.extensions.rate_limiter import RateLimiter
 from graph_gateway.extensions.request_log import add_log_facts, api_key_id, user_id_of
+from graph_gateway.root_fields import root_fields
 
 # Fields that check a password or mint a credential: each counts in the sign-in buckets.
 SIGN_IN_FIELDS = frozenset(
@@ -89,30 +86,11 @@ def sign_in_emails(
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.MUTATION:
         return []
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
     return [
         _email_argument(field, variables)
-        for field in _root_fields(operation.selection_set, fragments, frozenset())
+        for field in root_fields(document, operation)
         if field.name.value in SIGN_IN_FIELDS
     ]
-
-
-def _root_fields(
-    selection_set: SelectionSetNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    seen: frozenset[str],
-) -> Iterator[FieldNode]:
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _root_fields(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                yield from _root_fields(fragments[name].selection_set, fragments, seen | {name})
 
 
 def _email_argument(field: FieldNode, variables: Mapping[str, Any]) -> str | None:

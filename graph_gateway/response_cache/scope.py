@@ -12,18 +12,13 @@ what depends on the credential (`me`, `apiKeys`) or introspection.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationType,
-    SelectionSetNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
@@ -32,6 +27,8 @@ from graphql import (
     visit,
 )
 from graphql.utilities import get_operation_ast
+
+from graph_gateway.root_fields import root_fields
 
 Domain = str
 EVENTS: Domain = "events"
@@ -102,23 +99,6 @@ class Scope:
 NOT_CACHED = Scope()
 
 
-def root_fields(
-    selection_set: SelectionSetNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    seen: frozenset[str] = frozenset(),
-) -> Iterator[str]:
-    """The names of an operation's root fields, through fragments and inline fragments."""
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection.name.value
-        elif isinstance(selection, InlineFragmentNode):
-            yield from root_fields(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                yield from root_fields(fragments[name].selection_set, fragments, seen | {name})
-
-
 class _TypesRead(Visitor):
     """Collects the named types of every field selected; TypeInfoVisitor keeps `type_info`."""
 
@@ -159,10 +139,7 @@ def scope_of(schema: GraphQLSchema, document: DocumentNode, operation_name: str 
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return NOT_CACHED
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    roots = set(root_fields(operation.selection_set, fragments))
+    roots = {field.name.value for field in root_fields(document, operation)}
     if operation.operation is OperationType.MUTATION:
         writes: set[Domain] = set()
         for name in roots:
