@@ -149,7 +149,9 @@ async def get_context(request: Request, services: GatewayServices) -> GatewayCon
     try:
         # The request's time budget also bounds the credential check (a cached database read).
         async with asyncio.timeout(services.settings.request_deadline_s):
-            principal = await services.authenticator.authenticate(bearer_credential(authorization))
+            principal = await services.accounts.authenticator.authenticate(
+                bearer_credential(authorization)
+            )
     except TimeoutError:
         # The accounts database (or the threads that read it) did not answer in time: every
         # field that needs the caller is SERVICE_UNAVAILABLE, and nothing runs for them.

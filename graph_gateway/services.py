@@ -22,16 +22,11 @@ from fastapi import Depends, FastAPI, Request
 from fc_common.db import Database, create_db_engine
 from fc_common.migrations import upgrade_to_head
 from fc_common.tracing import instrument_http_client
-from graph_gateway.accounts.api_keys import ApiKeys
-from graph_gateway.accounts.auth import Accounts
-from graph_gateway.accounts.authenticator import Authenticator
-from graph_gateway.accounts.deletion import AccountEraser
 from graph_gateway.accounts.passwords import Passwords
-from graph_gateway.accounts.wiring import Upkeep, build_account_parts
+from graph_gateway.accounts.wiring import AccountParts, Upkeep, build_account_parts
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.resilience import CircuitBreaker, RetryPolicy
 from graph_gateway.clients.transport import AiohttpTransport
-from graph_gateway.exports.exporter import Exporter
 from graph_gateway.extensions.rate_limiter import RateLimiter
 from graph_gateway.http.idempotency_store import IdempotencyStore
 from graph_gateway.http.image_urls import ImageUrlSigner
@@ -48,11 +43,7 @@ class Services:
 
     settings: GatewaySettings
     db: Database
-    accounts: Accounts
-    authenticator: Authenticator
-    api_keys: ApiKeys
-    eraser: AccountEraser
-    exporter: Exporter
+    accounts: AccountParts
     calendar: Upstream
     diary: Upstream
     idempotency: IdempotencyStore
@@ -159,11 +150,7 @@ async def open_services(
         yield Services(
             settings=settings,
             db=db,
-            accounts=parts.accounts,
-            authenticator=parts.authenticator,
-            api_keys=parts.api_keys,
-            eraser=parts.eraser,
-            exporter=parts.exporter,
+            accounts=parts,
             calendar=calendar,
             diary=diary,
             idempotency=keys,

@@ -39,7 +39,7 @@ DEAD_SESSION_RETENTION = timedelta(days=30)
 class AccountParts:
     """Everything the schema needs for accounts, built once per process."""
 
-    accounts: Accounts
+    users: Accounts
     authenticator: Authenticator
     api_keys: ApiKeys
     eraser: AccountEraser
@@ -103,7 +103,7 @@ def build_account_parts(
         concurrency=settings.export_concurrency,
     )
     return AccountParts(
-        accounts=accounts,
+        users=accounts,
         authenticator=authenticator,
         api_keys=api_keys,
         eraser=eraser,
@@ -145,7 +145,7 @@ class Upkeep:
             await parts.eraser.resume()
             await to_thread.run_sync(parts.exports.sweep)
             await to_thread.run_sync(
-                lambda: parts.accounts.sessions.prune(older_than=DEAD_SESSION_RETENTION)
+                lambda: parts.users.sessions.prune(older_than=DEAD_SESSION_RETENTION)
             )
         except Exception:  # a background loop must outlive any one failure
             log.exception("account upkeep failed; retrying later")

@@ -28,7 +28,7 @@ def export_router() -> APIRouter:
         export_id: str, request: Request, services: GatewayServices
     ) -> Response:
         """Send the archive a valid signed URL names (403 if forged or expired, 404 if gone)."""
-        store = services.exporter.store
+        store = services.accounts.exporter.store
         try:
             user_id = services.image_urls.verify_export(
                 export_id=export_id, params=request.query_params

@@ -33,7 +33,7 @@ class AccountMutations:
             describe("The user's IANA time zone (default `UTC`)."),
         ] = ABSENT,
     ) -> AuthPayload:
-        signed_in = await info.context.services.accounts.sign_up(
+        signed_in = await info.context.services.accounts.users.sign_up(
             email=email,
             password=password,
             display_name=given(display_name),
@@ -48,7 +48,9 @@ class AccountMutations:
         email: Annotated[str, describe("The account's email.")],
         password: Password,
     ) -> AuthPayload:
-        signed_in = await info.context.services.accounts.log_in(email=email, password=password)
+        signed_in = await info.context.services.accounts.users.log_in(
+            email=email, password=password
+        )
         return AuthPayload.from_signed_in(signed_in)
 
     @mutation(
@@ -60,5 +62,5 @@ class AccountMutations:
         info: Info,
         refresh_token: Annotated[str, describe("The latest refresh token of the session.")],
     ) -> AuthPayload:
-        signed_in = await info.context.services.accounts.refresh(refresh_token)
+        signed_in = await info.context.services.accounts.users.refresh(refresh_token)
         return AuthPayload.from_signed_in(signed_in)

@@ -24,7 +24,7 @@ class ApiKeyMutations:
         self, info: Info, input: Annotated[CreateApiKeyInput, describe("The new key.")]
     ) -> ApiKeyCreated:
         principal = info.context.session_principal
-        api_keys = info.context.services.api_keys
+        api_keys = info.context.services.accounts.api_keys
         created = await to_thread.run_sync(
             lambda: api_keys.create(
                 user_id=principal.user_id,
@@ -41,7 +41,7 @@ class ApiKeyMutations:
         key_id = target_id(id, kind="API key")
         services = info.context.services
         await to_thread.run_sync(
-            lambda: services.api_keys.revoke(user_id=principal.user_id, key_id=key_id)
+            lambda: services.accounts.api_keys.revoke(user_id=principal.user_id, key_id=key_id)
         )
-        services.authenticator.forget_user(principal.user_id)
+        services.accounts.authenticator.forget_user(principal.user_id)
         return id

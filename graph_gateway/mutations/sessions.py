@@ -23,7 +23,7 @@ class SessionMutations:
     async def log_out(self, info: Info) -> bool:
         principal = info.context.session_principal
         assert principal.session_id is not None  # a session principal always has one
-        await info.context.services.accounts.log_out(
+        await info.context.services.accounts.users.log_out(
             user_id=principal.user_id, session_id=principal.session_id
         )
         return True
@@ -31,7 +31,7 @@ class SessionMutations:
     @mutation("End every session of the account, this one included (API keys stay).")
     async def log_out_everywhere(self, info: Info) -> bool:
         principal = info.context.session_principal
-        await info.context.services.accounts.end_all_sessions(principal.user_id)
+        await info.context.services.accounts.users.end_all_sessions(principal.user_id)
         return True
 
     @mutation(
@@ -45,7 +45,7 @@ class SessionMutations:
         new_password: Annotated[str, describe("8 to 128 characters, not a common password.")],
     ) -> AuthPayload:
         principal = info.context.session_principal
-        signed_in = await info.context.services.accounts.change_password(
+        signed_in = await info.context.services.accounts.users.change_password(
             user_id=principal.user_id, current=current_password, new=new_password
         )
         return AuthPayload.from_signed_in(signed_in)
@@ -55,7 +55,7 @@ class SessionMutations:
         self, info: Info, input: Annotated[UpdateMeInput, describe("What to change.")]
     ) -> User:
         principal = info.context.session_principal
-        row = await info.context.services.accounts.update_profile(
+        row = await info.context.services.accounts.users.update_profile(
             user_id=principal.user_id,
             display_name=given(input.display_name),
             set_name=input.display_name is not strawberry.UNSET,
@@ -71,9 +71,9 @@ class SessionMutations:
     async def delete_account(self, info: Info, password: Password) -> bool:
         principal = info.context.session_principal
         services = info.context.services
-        if not await services.accounts.verify_password(
+        if not await services.accounts.users.verify_password(
             user_id=principal.user_id, password=password
         ):
             raise BadUserInputError("The password is wrong", field="password")
-        await services.eraser.erase(principal.user_id)
+        await services.accounts.eraser.erase(principal.user_id)
         return True

@@ -62,7 +62,7 @@ async def _by_id(loader: DataLoader[int, R | None], id: strawberry.ID) -> R | No
 class Query:
     @field("The signed-in user.")
     async def me(self, info: Info) -> User | None:
-        user = await info.context.services.accounts.get_user(info.context.user_id)
+        user = await info.context.services.accounts.users.get_user(info.context.user_id)
         if user is None:
             raise UnauthenticatedError("The account of this token no longer exists")
         return User.from_row(user)
@@ -153,5 +153,7 @@ class Query:
     @field("The signed-in user's API keys, newest first (a session's token required).")
     async def api_keys(self, info: Info) -> list[ApiKey]:
         principal = info.context.session_principal
-        rows = await to_thread.run_sync(info.context.services.api_keys.list, principal.user_id)
+        rows = await to_thread.run_sync(
+            info.context.services.accounts.api_keys.list, principal.user_id
+        )
         return [ApiKey.from_row(row) for row in rows]
