@@ -18,16 +18,8 @@ from graph_gateway.errors import UnauthenticatedError
 from graph_gateway.exports.archive import ArchiveWriter, write_archive
 from graph_gateway.exports.store import ExportStore
 from graph_gateway.http.image_urls import ImageUrlSigner
+from graph_gateway.types.account_inputs import DataExport
 from graph_gateway.write_keys import WriteKeys
-
-
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    """A published archive: where to download it, until when, and how big it is."""
-
-    url: str
-    expires_at: datetime
-    byte_size: int
 
 
 @dataclass(kw_only=True, eq=False)
@@ -48,7 +40,7 @@ class Exporter:
         # Archives cost disk and the services' time: a few at once, the rest wait their turn.
         self._slots = asyncio.Semaphore(self.concurrency)
 
-    async def export(self, *, user_id: int, request_base_url: str) -> ExportResult:
+    async def export(self, *, user_id: int, request_base_url: str) -> DataExport:
         """Archive everything the user owns; a signed URL to download it."""
         async with self._slots:
             user = existing(await self.accounts.get_user(user_id))
@@ -88,6 +80,6 @@ class Exporter:
             expires_at=expires_at,
             request_base_url=request_base_url,
         )
-        return ExportResult(
+        return DataExport(
             url=url, expires_at=datetime.fromtimestamp(expires_at, UTC), byte_size=byte_size
         )

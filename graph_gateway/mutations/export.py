@@ -22,7 +22,6 @@ class ExportMutations:
         services = info.context.services
         if services.rate_limiter is not None:
             await services.rate_limiter.check_export(principal.user_id)  # RATE_LIMITED
-        result = await services.accounts.exporter.export(
+        return await services.accounts.exporter.export(
             user_id=principal.user_id, request_base_url=info.context.base_url
         )
-        return DataExport(url=result.url, expires_at=result.expires_at, byte_size=result.byte_size)
