@@ -52,17 +52,17 @@ class Loaders:
     @cached_property
     def tag(self) -> DataLoader[int, Tag | None]:
         """Tags by id (`tag(id:)`, `DiaryEntry.tags`)."""
-        return _loader("tags", self._calendar.get_tags, max_batch_size=MAX_BATCH_SIZE)
+        return _loader("tags", self._calendar.tags.get_many, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
     def event(self) -> DataLoader[int, Event | None]:
         """Events by id (`event(id:)`)."""
-        return _loader("events", self._calendar.get_events, max_batch_size=MAX_BATCH_SIZE)
+        return _loader("events", self._calendar.events.get_many, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
     def entry(self) -> DataLoader[int, DiaryEntry | None]:
         """Diary entries by id (`diaryEntry(id:)`)."""
-        return _loader("entries", self._diary.get_entries, max_batch_size=MAX_BATCH_SIZE)
+        return _loader("entries", self._diary.entries.get_many, max_batch_size=MAX_BATCH_SIZE)
 
     @cached_property
     def events_overlapping(self) -> DataLoader[TimeRange, list[Event]]:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from graph_gateway.clients.service import Rows, ServiceClient, TagPageKey
-from graph_gateway.clients.service_json import JsonBody, no_content
+from graph_gateway.clients.base import Upstream
+from graph_gateway.clients.service import Collection, ServiceClient, TagPageKey
+from graph_gateway.clients.service_json import no_content
 from graph_gateway.types.connection import DiaryEntryConnection, read_entry_page
 from graph_gateway.types.diary import DiaryEntry
-
-ENTRIES = Rows("/entries", DiaryEntry.from_json)
+from graph_gateway.write_keys import WriteKeys
 
 
 class DiaryClient(ServiceClient):
     """The diary service's routes as typed methods; every call is scoped to `user_id`."""
 
-    async def get_entries(self, ids: Sequence[int]) -> list[DiaryEntry | None]:
-        """Entries by id in order, None for a miss or another user's entry."""
-        return await self._batch(ENTRIES, ids)
+    def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
+        super().__init__(upstream, user_id=user_id, keys=keys)
+        self.entries = Collection(self, "/entries", DiaryEntry.from_json)
 
     async def list_entries(
         self,
@@ -33,29 +33,15 @@ class DiaryClient(ServiceClient):
     ) -> DiaryEntryConnection:
         """One page of the user's entries dated within `[start, end]`, by date; the total is
         counted only if `count` (the query selects `totalCount`)."""
-        # In the body, not the URL: `after` is whatever the user sent back.
-        body = {
+        filters = {
             "from": None if start is None else start.isoformat(),
             "to": None if end is None else end.isoformat(),
             "mood": mood,
             "tag_id": tag_id,
-            "first": first,
-            "after": after,
-            "count": count,
         }
-        return await self._read("/entries/search", body, read_entry_page)
-
-    async def create_entry(self, data: JsonBody) -> DiaryEntry:
-        """Write an entry; invalid fields are BAD_USER_INPUT naming them."""
-        return await self._create(ENTRIES, data)
-
-    async def update_entry(self, entry_id: int, *, changes: JsonBody) -> DiaryEntry:
-        """Change some fields of an entry; NOT_FOUND if it is not the user's."""
-        return await self._update(ENTRIES, entry_id, changes)
-
-    async def delete_entry(self, entry_id: int) -> None:
-        """Delete an entry with its images; NOT_FOUND if it is not the user's."""
-        await self._delete(ENTRIES, entry_id)
+        return await self._search(
+            "/entries/search", filters, (first, after, count), read_entry_page
+        )
 
     async def entries_by_date_range(
         self, ranges: Sequence[tuple[date, date]]

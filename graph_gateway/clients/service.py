@@ -30,15 +30,6 @@ TagPageKey = tuple[int, int, str | None]
 """`(tag_id, first, after)`: one page of the rows carrying a tag."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rows(Generic[RowJson, T]):
-    """A service's collection (`/events`): its path, and how one row's JSON is read. Its
-    routes have one shape in both services: create, `/batch`, and `/{id}` to change or delete."""
-
-    path: str
-    read: Callable[[RowJson], T]
-
-
 class ServiceClient:
     """A service's routes acting for one user; its writes carry the request's idempotency keys."""
 
@@ -68,22 +59,6 @@ class ServiceClient:
             idempotent=True,
         )
 
-    async def _batch(self, rows: Rows[RowJson, T], ids: Sequence[int]) -> list[T | None]:
-        """Rows by id in order, None for a miss or another user's row."""
-        return await self._read(f"{rows.path}/batch", {"ids": list(ids)}, batch(rows.read))
-
-    async def _create(self, rows: Rows[RowJson, T], data: JsonBody) -> T:
-        """Create a row; invalid fields are BAD_USER_INPUT naming them."""
-        return await self._write("POST", rows.path, rows.read, data)
-
-    async def _update(self, rows: Rows[RowJson, T], row_id: int, changes: JsonBody) -> T:
-        """Change some fields of a row; NOT_FOUND if it is not the user's."""
-        return await self._write("PATCH", f"{rows.path}/{row_id}", rows.read, changes)
-
-    async def _delete(self, rows: Rows[RowJson, T], row_id: int) -> None:
-        """Delete a row; NOT_FOUND if it is not the user's."""
-        await self._write("DELETE", f"{rows.path}/{row_id}", no_content)
-
     async def _in_ranges(
         self, path: str, ranges: Sequence[tuple[date, date]], item: Callable[[Shape], T]
     ) -> list[list[T]]:
@@ -98,9 +73,49 @@ class ServiceClient:
         body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
         return await self._read(path, body, results(page))
 
+    async def _search(
+        self,
+        path: str,
+        filters: JsonBody,
+        page: tuple[int, str | None, bool],
+        parse: Callable[[Shape], T],
+    ) -> T:
+        """One page of the rows matching `filters`; `page` is `(first, after, count)`. In the
+        body, not the URL: filters and cursors are the user's own text."""
+        first, after, count = page
+        return await self._read(
+            path, {**filters, "first": first, "after": after, "count": count}, parse
+        )
+
     async def erase_account(self) -> None:
         """Delete everything the user owns in this service. Safe to repeat, but sent once: an
         unfinished erasure is repeated by the eraser's next round, not retried here."""
         await self._upstream.call(
             "DELETE", "/account", user_id=self._user_id, parse=no_content, idempotent=False
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Collection(Generic[RowJson, T]):
+    """A service's collection (`/events`) acting for one user. Its routes have one shape in
+    both services: create, `/batch`, and `/{id}` to change or delete."""
+
+    client: ServiceClient
+    path: str
+    read: Callable[[RowJson], T]
+
+    async def get_many(self, ids: Sequence[int]) -> list[T | None]:
+        """Rows by id in order, None for a miss or another user's row."""
+        return await self.client._read(f"{self.path}/batch", {"ids": list(ids)}, batch(self.read))
+
+    async def create(self, data: JsonBody) -> T:
+        """Create a row; invalid fields are BAD_USER_INPUT naming them."""
+        return await self.client._write("POST", self.path, self.read, data)
+
+    async def update(self, row_id: int, changes: JsonBody) -> T:
+        """Change some fields of a row; NOT_FOUND if it is not the user's."""
+        return await self.client._write("PATCH", f"{self.path}/{row_id}", self.read, changes)
+
+    async def delete(self, row_id: int) -> None:
+        """Delete a row; NOT_FOUND if it is not the user's."""
+        await self.client._write("DELETE", f"{self.path}/{row_id}", no_content)

@@ -39,15 +39,15 @@ class DiaryMutations:
     @mutation("Write a diary entry.")
     async def create_diary_entry(self, info: Info, input: NewEntry) -> DiaryEntry:
         diary = info.context.diary
-        return await diary.create_entry(await _checked_body(info, input))
+        return await diary.entries.create(await _checked_body(info, input))
 
     @mutation("Change some fields of a diary entry.")
     async def update_diary_entry(self, info: Info, id: EntryId, input: EntryChanges) -> DiaryEntry:
         diary = info.context.diary
         entry_id = target_id(id, kind="diary entry")
-        return await diary.update_entry(entry_id, changes=await _checked_body(info, input))
+        return await diary.entries.update(entry_id, await _checked_body(info, input))
 
     @mutation("Delete a diary entry and its images; answers its id.")
     async def delete_diary_entry(self, info: Info, id: EntryId) -> strawberry.ID:
-        delete = info.context.diary.delete_entry
+        delete = info.context.diary.entries.delete
         return await delete_named(id, kind="diary entry", delete=delete)

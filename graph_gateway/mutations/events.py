@@ -23,14 +23,14 @@ class EventMutations:
     @mutation("Create an event.")
     async def create_event(self, info: Info, input: NewEvent) -> Event:
         calendar = info.context.calendar
-        return await calendar.create_event(service_body(input))
+        return await calendar.events.create(service_body(input))
 
     @mutation("Change some fields of an event.")
     async def update_event(self, info: Info, id: EventId, input: EventChanges) -> Event:
         calendar = info.context.calendar
         event_id = target_id(id, kind="event")
-        return await calendar.update_event(event_id, changes=service_body(input))
+        return await calendar.events.update(event_id, service_body(input))
 
     @mutation("Delete an event; answers its id.")
     async def delete_event(self, info: Info, id: EventId) -> strawberry.ID:
-        return await delete_named(id, kind="event", delete=info.context.calendar.delete_event)
+        return await delete_named(id, kind="event", delete=info.context.calendar.events.delete)

@@ -24,19 +24,19 @@ class TagMutations:
 
     @mutation("Create a tag.")
     async def create_tag(self, info: Info, input: NewTag) -> Tag:
-        return await info.context.calendar.create_tag(name=input.name, color=input.color)
+        return await info.context.calendar.tags.create({"name": input.name, "color": input.color})
 
     @mutation("Rename or recolor a tag.")
     async def update_tag(self, info: Info, id: TagId, input: TagChanges) -> Tag:
         calendar = info.context.calendar
         changes = {"name": input.name, "color": input.color}
-        return await calendar.update_tag(target_id(id, kind="tag"), changes=changes)
+        return await calendar.tags.update(target_id(id, kind="tag"), changes)
 
     @mutation("Delete a tag from the calendar and the diary; answers its id.")
     async def delete_tag(self, info: Info, id: TagId) -> strawberry.ID:
         tag_id = target_id(id, kind="tag")
         try:
-            await info.context.calendar.delete_tag(tag_id)
+            await info.context.calendar.tags.delete(tag_id)
         except NotFoundError:
             # A retry after a failed diary cleanup lands here: finish the cleanup, then refuse.
             with contextlib.suppress(ServiceUnavailableError):
