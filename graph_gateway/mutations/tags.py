@@ -11,7 +11,7 @@ from graph_gateway.errors import NotFoundError, ServiceUnavailableError
 from graph_gateway.types.arguments import TagId, describe, target_id
 from graph_gateway.types.decorators import mutation
 from graph_gateway.types.info import Info
-from graph_gateway.types.inputs import TagInput
+from graph_gateway.types.inputs import TagInput, service_body
 from graph_gateway.types.tag import Tag
 
 NewTag = Annotated[TagInput, describe("The tag.")]
@@ -24,13 +24,12 @@ class TagMutations:
 
     @mutation("Create a tag.")
     async def create_tag(self, info: Info, input: NewTag) -> Tag:
-        return await info.context.calendar.tags.create({"name": input.name, "color": input.color})
+        return await info.context.calendar.tags.create(service_body(input))
 
     @mutation("Rename or recolor a tag.")
     async def update_tag(self, info: Info, id: TagId, input: TagChanges) -> Tag:
         calendar = info.context.calendar
-        changes = {"name": input.name, "color": input.color}
-        return await calendar.tags.update(target_id(id, kind="tag"), changes)
+        return await calendar.tags.update(target_id(id, kind="tag"), service_body(input))
 
     @mutation("Delete a tag from the calendar and the diary; answers its id.")
     async def delete_tag(self, info: Info, id: TagId) -> strawberry.ID:
