@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 
 from bench.load import Sample, run_wrk
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Call, Operation, write_request_file
+from bench.measure import Credentials, Plan, gateway_request_file
+from bench.operations import Call, Operation
 from bench.procs import STOP_TIMEOUT_S, System, SystemConfig, wait_ready
 from bench.report import markdown
 from bench.stats import BenchError, median
@@ -130,8 +130,6 @@ def measure_apollo(
     plan: Plan,
 ) -> list[dict[str, Any]]:
     """Per operation: both gateways' median CPU per request, req/s, and the paired ratio."""
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     with apollo_process(config, system) as apollo:
         gateways = {"ours": system.gateway, "apollo": apollo}
@@ -139,10 +137,8 @@ def measure_apollo(
             compared = check_same_answers(
                 system.gateway.url, apollo.url, operation, credentials.token
             )
-            requests = write_request_file(
-                workdir / f"{_slug(operation.name)}-apollo.tsv",
-                operation.requests(),
-                credentials.gateway,
+            requests = gateway_request_file(
+                config.workdir / "requests", operation, credentials, "apollo"
             )
             for proc in gateways.values():
                 _run(proc, system, requests, plan, warmup=True)

@@ -19,8 +19,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.load import LoadShape, Sample, run_wrk
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Operation, write_request_file
+from bench.measure import Credentials, Plan, gateway_request_file
+from bench.operations import Operation
 from bench.procs import System, SystemConfig, gateway_process
 from bench.report import markdown
 from bench.stats import BenchError, median
@@ -86,11 +86,7 @@ def measure_cache_cost(
         return []
     operation = month[0]
     credentials = Credentials.signed_in(system, config, user_id)
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
-    requests = write_request_file(
-        workdir / f"{_slug(operation.name)}-cache.tsv", operation.requests(), credentials.gateway
-    )
+    requests = gateway_request_file(config.workdir / "requests", operation, credentials, "cache")
     samples: dict[str, list[Sample]] = {name: [] for name in VARIANTS}
     with _gateways(system, config, gateway_env) as (gateways, metrics_url):
 

@@ -60,6 +60,16 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name).strip("-")
 
 
+def gateway_request_file(
+    workdir: Path, operation: Operation, credentials: Credentials, kind: str
+) -> Path:
+    """The operation's gateway requests, as the main user, written to `<slug>-<kind>.tsv`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return write_request_file(
+        workdir / f"{_slug(operation.name)}-{kind}.tsv", operation.requests(), credentials.gateway
+    )
+
+
 def _profile_gateway(system: System, url: str, requests: Path, plan: Plan) -> Profile:
     """One extra gateway run under py-spy (never counted in the figures: sampling costs CPU)."""
     output = requests.with_suffix(".pyspy.txt")
@@ -79,11 +89,8 @@ def measure_operation(
     plan: Plan,
 ) -> tuple[OperationResult, Profile | None]:
     """The operation through the gateway and each of its floor calls, median of `plan.runs`."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    gateway_file = gateway_request_file(workdir, operation, credentials, "gateway")
     slug = _slug(operation.name)
-    gateway_file = write_request_file(
-        workdir / f"{slug}-gateway.tsv", operation.requests(), credentials.gateway
-    )
     targets = [(system.gateway.url, gateway_file)]
     for i, call in enumerate(operation.floor):
         path = write_request_file(

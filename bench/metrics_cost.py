@@ -21,8 +21,8 @@ import httpx
 
 from bench.load import LoadShape, Sample, run_wrk
 from bench.local_server import serving
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Operation, write_request_file
+from bench.measure import Credentials, Plan, gateway_request_file
+from bench.operations import Operation
 from bench.procs import System, SystemConfig, gateway_process
 from bench.report import markdown
 from bench.stats import median
@@ -110,15 +110,11 @@ def measure_metrics_cost(
     change against `off` (the median of run-by-run ratios)."""
     credentials = Credentials.signed_in(system, config, user_id)
     warmup, shape, runs = plan.warmup, plan.shape, plan.runs
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
     results = []
     with _variants(system, config, gateway_env) as variants:
         for operation in operations:
-            requests = write_request_file(
-                workdir / f"{_slug(operation.name)}-cost.tsv",
-                operation.requests(),
-                credentials.gateway,
+            requests = gateway_request_file(
+                config.workdir / "requests", operation, credentials, "cost"
             )
             for variant in variants:
                 _run(variant, system, requests, warmup)
