@@ -18,14 +18,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.load import Sample, run_wrk
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Call, Operation, write_request_file
+from bench.load import Sample
+from bench.measure import Bench, gateway_request_file
+from bench.operations import Call, Operation
 from bench.procs import STOP_TIMEOUT_S, System, SystemConfig, wait_ready
 from bench.report import markdown
 from bench.stats import BenchError, median
@@ -121,17 +120,10 @@ def check_same_answers(ours_url: str, apollo_url: str, operation: Operation, tok
     return compared
 
 
-def measure_apollo(
-    system: System,
-    config: SystemConfig,
-    operations: list[Operation],
-    *,
-    credentials: Credentials,
-    plan: Plan,
-) -> list[dict[str, Any]]:
+def measure_apollo(bench: Bench, operations: list[Operation]) -> list[dict[str, Any]]:
     """Per operation: both gateways' median CPU per request, req/s, and the paired ratio."""
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
+    system, config, plan = bench.system, bench.config, bench.plan
+    credentials = bench.signed_in()
     rows = []
     with apollo_process(config, system) as apollo:
         gateways = {"ours": system.gateway, "apollo": apollo}
@@ -139,17 +131,15 @@ def measure_apollo(
             compared = check_same_answers(
                 system.gateway.url, apollo.url, operation, credentials.token
             )
-            requests = write_request_file(
-                workdir / f"{_slug(operation.name)}-apollo.tsv",
-                operation.requests(),
-                credentials.gateway,
+            requests = gateway_request_file(
+                config.workdir / "requests", operation, credentials, "apollo"
             )
             for proc in gateways.values():
-                _run(proc, system, requests, plan, warmup=True)
+                bench.drive(proc, requests, plan.warmup)
             samples: dict[str, list[Sample]] = {name: [] for name in gateways}
             for _ in range(plan.runs):
                 for name, proc in gateways.items():
-                    samples[name].append(_run(proc, system, requests, plan, warmup=False))
+                    samples[name].append(bench.drive(proc, requests, plan.shape))
             row = _row(operation.name, samples, compared)
             print(
                 f"  apollo: {operation.name}: ours {row['gateway_cpu_ms_per_request']['ours']:.2f}"
@@ -159,12 +149,6 @@ def measure_apollo(
             )
             rows.append(row)
     return rows
-
-
-def _run(proc: Process, system: System, requests: Path, plan: Plan, *, warmup: bool) -> Sample:
-    processes = {"gateway": proc, **system.services}
-    shape = plan.warmup if warmup else plan.shape
-    return run_wrk(base_url=proc.url, request_file=requests, shape=shape, processes=processes)
 
 
 def _row(name: str, samples: dict[str, list[Sample]], compared: int) -> dict[str, Any]:

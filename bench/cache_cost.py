@@ -18,10 +18,9 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.load import LoadShape, Sample, run_wrk
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Operation, write_request_file
-from bench.procs import System, SystemConfig, gateway_process
+from bench.load import Sample
+from bench.measure import Bench, gateway_request_file
+from bench.operations import Operation
 from bench.report import markdown
 from bench.stats import BenchError, median
 from scripts.ports import free_port
@@ -45,9 +44,7 @@ def _hits(metrics_url: str) -> float:
 
 
 @contextmanager
-def _gateways(
-    system: System, config: SystemConfig, env: dict[str, str]
-) -> Iterator[tuple[dict[str, Process], str]]:
+def _gateways(bench: Bench) -> Iterator[tuple[dict[str, Process], str]]:
     """The two gateways, running; and the cached one's metrics URL."""
     metrics_port = free_port()
     cached = {
@@ -58,13 +55,9 @@ def _gateways(
     with ExitStack() as stack:
         processes = {
             name: stack.enter_context(
-                gateway_process(
-                    config,
-                    calendar=system.calendar,
-                    diary=system.diary,
-                    log_level="WARNING",
-                    name=f"gateway-cache-{name}",
-                    env={**env, "GATEWAY_METRICS_PORT": "0", **(cached if name == "hit" else {})},
+                bench.another_gateway(
+                    f"gateway-cache-{name}",
+                    {"GATEWAY_METRICS_PORT": "0", **(cached if name == "hit" else {})},
                 )
             )
             for name in VARIANTS
@@ -72,40 +65,24 @@ def _gateways(
         yield processes, f"http://127.0.0.1:{metrics_port}/metrics"
 
 
-def measure_cache_cost(
-    system: System,
-    config: SystemConfig,
-    operations: list[Operation],
-    user_id: int,
-    gateway_env: dict[str, str],
-    plan: Plan,
-) -> list[dict[str, Any]]:
+def measure_cache_cost(bench: Bench, operations: list[Operation]) -> list[dict[str, Any]]:
     """The month view's gateway CPU per request, req/s and latency, uncached and on a hit."""
     month = [op for op in operations if op.name == MONTH_VIEW]
     if not month:
         return []
     operation = month[0]
-    credentials = Credentials.signed_in(system, config, user_id)
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
-    requests = write_request_file(
-        workdir / f"{_slug(operation.name)}-cache.tsv", operation.requests(), credentials.gateway
+    plan = bench.plan
+    requests = gateway_request_file(
+        bench.config.workdir / "requests", operation, bench.signed_in(), "cache"
     )
     samples: dict[str, list[Sample]] = {name: [] for name in VARIANTS}
-    with _gateways(system, config, gateway_env) as (gateways, metrics_url):
-
-        def drive(name: str, shape: LoadShape) -> Sample:
-            processes = {"gateway": gateways[name], **system.services}
-            return run_wrk(
-                base_url=gateways[name].url, request_file=requests, shape=shape, processes=processes
-            )
-
+    with _gateways(bench) as (gateways, metrics_url):
         for name in VARIANTS:
-            drive(name, plan.warmup)
+            bench.drive(gateways[name], requests, plan.warmup)
         hits_before = _hits(metrics_url)
         for _ in range(plan.runs):
             for name in VARIANTS:
-                samples[name].append(drive(name, plan.shape))
+                samples[name].append(bench.drive(gateways[name], requests, plan.shape))
         hits = _hits(metrics_url) - hits_before
         served = sum(s.wrk.requests for s in samples["hit"])
         if hits < served:

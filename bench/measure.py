@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.dataset import log_in
 from bench.load import LoadShape, Sample, run_wrk
 from bench.operations import Operation, write_request_file
-from bench.procs import System, SystemConfig
+from bench.procs import System, SystemConfig, gateway_process
 from bench.profile import Profile, finish_recording, start_recording
 from bench.report import FloorResult, OperationResult, measured
+from scripts.processes import Process
 
 PROFILE_DURATION_S = 5
 
@@ -35,12 +37,6 @@ class Credentials:
     internal_token: str
     user_id: int
 
-    @classmethod
-    def signed_in(cls, system: System, config: SystemConfig, user_id: int) -> Credentials:
-        """Log the bench's main user in through the running gateway."""
-        token = asyncio.run(log_in(system.gateway.url))
-        return cls(token=token, internal_token=config.internal_token, user_id=user_id)
-
     @property
     def gateway(self) -> dict[str, str]:
         """The main user's bearer token."""
@@ -52,12 +48,58 @@ class Credentials:
         return {"X-Internal-Token": self.internal_token, "X-User-Id": str(self.user_id)}
 
 
+@dataclass(frozen=True, slots=True)
+class Bench:
+    """A running system and what every measurement on it shares."""
+
+    system: System
+    config: SystemConfig
+    user_id: int
+    """The dataset's main user: every gateway request is sent as them."""
+    plan: Plan
+    gateway_env: dict[str, str]
+    """What every gateway of the bench runs with on top of the usual settings."""
+
+    def signed_in(self) -> Credentials:
+        """The main user's credentials, logged in now (a token lasts minutes, not a whole run)."""
+        token = asyncio.run(log_in(self.system.gateway.url))
+        return Credentials(token, self.config.internal_token, self.user_id)
+
+    def another_gateway(self, name: str, env: dict[str, str]) -> AbstractContextManager[Process]:
+        """One more gateway in front of the system's services: the bench's settings, then `env`."""
+        return gateway_process(
+            self.config,
+            calendar=self.system.calendar,
+            diary=self.system.diary,
+            log_level="WARNING",
+            name=name,
+            env={**self.gateway_env, **env},
+        )
+
+    def drive(self, gateway: Process, requests: Path, shape: LoadShape) -> Sample:
+        """wrk against one gateway (the system's or another) over the system's services."""
+        processes = {"gateway": gateway, **self.system.services}
+        return run_wrk(
+            base_url=gateway.url, request_file=requests, shape=shape, processes=processes
+        )
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name).strip("-")
+
+
+def gateway_request_file(
+    workdir: Path, operation: Operation, credentials: Credentials, kind: str
+) -> Path:
+    """The operation's gateway requests, as the main user, written to `<slug>-<kind>.tsv`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return write_request_file(
+        workdir / f"{_slug(operation.name)}-{kind}.tsv", operation.requests(), credentials.gateway
+    )
 
 
 def _profile_gateway(system: System, url: str, requests: Path, plan: Plan) -> Profile:
@@ -79,11 +121,8 @@ def measure_operation(
     plan: Plan,
 ) -> tuple[OperationResult, Profile | None]:
     """The operation through the gateway and each of its floor calls, median of `plan.runs`."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    gateway_file = gateway_request_file(workdir, operation, credentials, "gateway")
     slug = _slug(operation.name)
-    gateway_file = write_request_file(
-        workdir / f"{slug}-gateway.tsv", operation.requests(), credentials.gateway
-    )
     targets = [(system.gateway.url, gateway_file)]
     for i, call in enumerate(operation.floor):
         path = write_request_file(

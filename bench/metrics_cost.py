@@ -19,11 +19,10 @@ from typing import Any
 
 import httpx
 
-from bench.load import LoadShape, Sample, run_wrk
+from bench.load import LoadShape, Sample
 from bench.local_server import serving
-from bench.measure import Credentials, Plan, _slug
-from bench.operations import Operation, write_request_file
-from bench.procs import System, SystemConfig, gateway_process
+from bench.measure import Bench, gateway_request_file
+from bench.operations import Operation
 from bench.report import markdown
 from bench.stats import median
 from scripts.ports import free_port
@@ -60,72 +59,50 @@ def _otlp_sink() -> Iterator[str]:
 
 
 @contextmanager
-def _variants(system: System, config: SystemConfig, env: dict[str, str]) -> Iterator[list[Variant]]:
+def _variants(bench: Bench) -> Iterator[list[Variant]]:
     """The three gateways, running."""
     with ExitStack() as stack:
         sink = stack.enter_context(_otlp_sink())
         variants = []
         for name in VARIANTS:
             port = free_port() if name != "off" else 0
-            extra = {**env, "GATEWAY_METRICS_PORT": str(port)}
+            extra = {"GATEWAY_METRICS_PORT": str(port)}
             if name == "metrics+tracing":
                 extra.update(
                     {"OTEL_EXPORTER_OTLP_ENDPOINT": sink, "OTEL_BSP_SCHEDULE_DELAY": "1000"}
                 )
             process = stack.enter_context(
-                gateway_process(
-                    config,
-                    calendar=system.calendar,
-                    diary=system.diary,
-                    log_level="WARNING",
-                    name=f"gateway-{name.replace('+', '-')}",
-                    env=extra,
-                )
+                bench.another_gateway(f"gateway-{name.replace('+', '-')}", extra)
             )
             url = f"http://127.0.0.1:{port}/metrics" if port else None
             variants.append(Variant(name, process, url))
         yield variants
 
 
-def _run(variant: Variant, system: System, requests: Path, shape: LoadShape) -> Sample:
-    processes = {"gateway": variant.process, **system.services}
-    sample = run_wrk(
-        base_url=variant.process.url, request_file=requests, shape=shape, processes=processes
-    )
+def _run(variant: Variant, bench: Bench, requests: Path, shape: LoadShape) -> Sample:
+    sample = bench.drive(variant.process, requests, shape)
     if variant.metrics_url is not None:
         httpx.get(variant.metrics_url, timeout=10).raise_for_status()  # a scrape, as in production
     return sample
 
 
-def measure_metrics_cost(
-    system: System,
-    config: SystemConfig,
-    operations: list[Operation],
-    *,
-    user_id: int,
-    gateway_env: dict[str, str],
-    plan: Plan,
-) -> list[dict[str, Any]]:
+def measure_metrics_cost(bench: Bench, operations: list[Operation]) -> list[dict[str, Any]]:
     """Per operation: each variant's median gateway CPU per request and req/s, and its paired
     change against `off` (the median of run-by-run ratios)."""
-    credentials = Credentials.signed_in(system, config, user_id)
-    warmup, shape, runs = plan.warmup, plan.shape, plan.runs
-    workdir = config.workdir / "requests"
-    workdir.mkdir(parents=True, exist_ok=True)
+    credentials = bench.signed_in()
+    warmup, shape, runs = bench.plan.warmup, bench.plan.shape, bench.plan.runs
     results = []
-    with _variants(system, config, gateway_env) as variants:
+    with _variants(bench) as variants:
         for operation in operations:
-            requests = write_request_file(
-                workdir / f"{_slug(operation.name)}-cost.tsv",
-                operation.requests(),
-                credentials.gateway,
+            requests = gateway_request_file(
+                bench.config.workdir / "requests", operation, credentials, "cost"
             )
             for variant in variants:
-                _run(variant, system, requests, warmup)
+                _run(variant, bench, requests, warmup)
             samples: dict[str, list[Sample]] = {v.name: [] for v in variants}
             for _ in range(runs):
                 for variant in variants:
-                    samples[variant.name].append(_run(variant, system, requests, shape))
+                    samples[variant.name].append(_run(variant, bench, requests, shape))
             row = _row(operation.name, samples)
             print(f"  metrics cost of {operation.name}: {row['delta_pct']}", file=sys.stderr)
             results.append(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,30 @@ from bench.cache_cost import markdown_cache_cost
 from bench.metrics_cost import markdown_metrics_cost
 from bench.report import OperationResult, markdown_scaling, markdown_table
 from bench.sql_floor import markdown_sql_floor
+
+COMPARISONS: list[tuple[str, str, Callable[[list[dict[str, Any]]], str]]] = [
+    (
+        "cache_cost",
+        "the month view from the response cache (gateways side by side, runs alternating)",
+        markdown_cache_cost,
+    ),
+    (
+        "metrics_cost",
+        "metrics and tracing cost (gateways side by side, runs alternating)",
+        markdown_metrics_cost,
+    ),
+    (
+        "sql_floor",
+        "services against their SQL floor (the same statements on sqlite3 + orjson)",
+        markdown_sql_floor,
+    ),
+    (
+        "apollo",
+        "our gateway against Apollo Server 5 (same services, identical answers, ABAB)",
+        markdown_apollo,
+    ),
+]
+"""Each optional section of the results document: its key, the heading printed, its table."""
 
 
 def print_report(document: dict[str, Any], results: list[OperationResult]) -> None:
@@ -25,18 +50,10 @@ def print_report(document: dict[str, Any], results: list[OperationResult]) -> No
         for name, target in document["targets"].items():
             met = "MET    " if target["met"] else "NOT MET"
             print(f"{met} {name}: {target.get('figures', '')}")
-    if document.get("cache_cost"):
-        print("\nthe month view from the response cache (gateways side by side, runs alternating):")
-        print(markdown_cache_cost(document["cache_cost"]))
-    if document.get("metrics_cost"):
-        print("\nmetrics and tracing cost (gateways side by side, runs alternating):")
-        print(markdown_metrics_cost(document["metrics_cost"]))
-    if document.get("sql_floor"):
-        print("\nservices against their SQL floor (the same statements on sqlite3 + orjson):")
-        print(markdown_sql_floor(document["sql_floor"]))
-    if document.get("apollo"):
-        print("\nour gateway against Apollo Server 5 (same services, identical answers, ABAB):")
-        print(markdown_apollo(document["apollo"]))
+    for key, heading, table in COMPARISONS:
+        if document.get(key):
+            print(f"\n{heading}:")
+            print(table(document[key]))
     _print_profiles(document.get("gateway_profiles", {}))
 
 

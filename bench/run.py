@@ -22,7 +22,7 @@ from bench.cache_cost import measure_cache_cost
 from bench.dataset import FULL, TINY, Dataset, DatasetSize, load_dataset, log_in
 from bench.load import LoadShape, wrk_path
 from bench.machine import git_revision, machine_info
-from bench.measure import Credentials, Plan, measure_operation
+from bench.measure import Bench, Plan, measure_operation
 from bench.metrics_cost import measure_metrics_cost
 from bench.operations import Operation, build_operations
 from bench.options import parse_args
@@ -103,43 +103,25 @@ def _count_phase(
 
 
 def _measure_phase(
-    system: System,
-    config: SystemConfig,
-    dataset: Dataset,
-    operations: list[Operation],
-    upstream: dict[str, dict[str, int]],
-    plan: Plan,
+    bench: Bench, operations: list[Operation], upstream: dict[str, dict[str, int]]
 ) -> tuple[list[OperationResult], dict[str, dict[str, Any] | None]]:
     """Measure every operation and its floor on the running system."""
-    credentials = Credentials.signed_in(system, config, dataset.user_id)
+    credentials = bench.signed_in()
     results: list[OperationResult] = []
     profiles: dict[str, dict[str, Any] | None] = {}
     for operation in operations:
         _say(f"measuring {operation.name} …")
         result, profile = measure_operation(
-            system,
+            bench.system,
             operation,
             upstream=upstream[operation.name],
             credentials=credentials,
-            workdir=config.workdir / "requests",
-            plan=plan,
+            workdir=bench.config.workdir / "requests",
+            plan=bench.plan,
         )
         results.append(result)
         profiles[operation.name] = _profile_json(profile)
     return results, profiles
-
-
-def _apollo_phase(
-    system: System,
-    config: SystemConfig,
-    dataset: Dataset,
-    operations: list[Operation],
-    plan: Plan,
-) -> list[dict[str, Any]]:
-    """Our gateway against the Apollo reference, over the same services (byte-equal answers)."""
-    _say("comparing with the Apollo Server reference gateway …")
-    credentials = Credentials.signed_in(system, config, dataset.user_id)
-    return measure_apollo(system, config, operations, credentials=credentials, plan=plan)
 
 
 @dataclass
@@ -169,27 +151,20 @@ def _measure_all(
     comparison unless skipped.
     """
     measured = Measured()
+    bench = Bench(system, config, dataset.user_id, plan, GATEWAY_BENCH_ENV)
     if not args.apollo:
-        measured.results, measured.profiles = _measure_phase(
-            system, config, dataset, operations, upstream, plan
-        )
+        measured.results, measured.profiles = _measure_phase(bench, operations, upstream)
         if not args.skip_cache_cost:
-            env, user = GATEWAY_BENCH_ENV, dataset.user_id
-            measured.cache_cost = measure_cache_cost(system, config, operations, user, env, plan)
+            measured.cache_cost = measure_cache_cost(bench, operations)
         if args.quick:
             return measured
         if not args.skip_metrics_cost:
-            measured.metrics_cost = measure_metrics_cost(
-                system,
-                config,
-                operations,
-                user_id=dataset.user_id,
-                gateway_env=GATEWAY_BENCH_ENV,
-                plan=plan,
-            )
+            measured.metrics_cost = measure_metrics_cost(bench, operations)
         if args.skip_apollo:
             return measured
-    measured.apollo = _apollo_phase(system, config, dataset, operations, plan)
+    # Our gateway against the Apollo reference, over the same services (byte-equal answers).
+    _say("comparing with the Apollo Server reference gateway …")
+    measured.apollo = measure_apollo(bench, operations)
     return measured
 
 

@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,8 +24,16 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from cluster.hosts import Hosts
-from scripts.processes import REPO_ROOT, Process, stop_all, wait_ready, without_settings
+from cluster.hosts import Host, Hosts
+from scripts.processes import (
+    REPO_ROOT,
+    Probe,
+    Process,
+    health_ready,
+    stop_all,
+    wait_ready,
+    without_settings,
+)
 
 HOST_NAMES = ("client", "gateway", "calendar", "diary", "data")
 GATEWAY_PORT, GATEWAY_METRICS_PORT = 8000, 9100
@@ -59,23 +67,44 @@ class SystemAcrossHosts:
     cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     @property
-    def gateway_url(self) -> str:
-        """The gateway's GraphQL endpoint."""
-        return f"http://{self.hosts['gateway'].address}:{GATEWAY_PORT}/graphql"
+    def gateway(self) -> Process:
+        """The gateway's process (its `url` and `metrics_url`), once started."""
+        return next(process for process in self.processes if process.name == "gateway")
 
     @property
-    def gateway_metrics_url(self) -> str:
-        """The gateway's Prometheus endpoint."""
-        return f"http://{self.hosts['gateway'].address}:{GATEWAY_METRICS_PORT}/metrics"
+    def gateway_url(self) -> str:
+        """The gateway's GraphQL endpoint."""
+        return f"{self.gateway.url}/graphql"
 
     def database_url(self, name: str, driver: str = "postgresql+psycopg") -> str:
         """A database on the data host."""
         return f"{driver}://postgres@{self.hosts['data'].address}:{POSTGRES_PORT}/{name}"
 
-    def _start(self, process: Process, env: dict[str, str]) -> None:
+    def _start(
+        self,
+        host: Host,
+        name: str,
+        port: int,
+        argv: Sequence[str],
+        env: dict[str, str],
+        *,
+        module: str | None = None,
+        metrics_port: int = 0,
+        probe: Probe = health_ready,
+    ) -> None:
+        """Run `argv` on `host` (output to `<name>.log`) and wait until `probe` passes."""
+        process = Process(
+            name,
+            module or name,
+            port,
+            log_path=self.workdir / f"{name}.log",
+            metrics_port=metrics_port,
+            host=host.address,
+            command=host.command(*argv),
+        )
         process.start(env)
         self.processes.append(process)
-        wait_ready([process], READY_TIMEOUT_S, probe=_listening)
+        wait_ready([process], READY_TIMEOUT_S, probe=probe)
 
     def start_data(self) -> None:
         """A PostgreSQL of its own (pg_stat_statements on) and a Redis, on the data host."""
@@ -110,36 +139,11 @@ class SystemAcrossHosts:
             "fsync": "off",  # a throwaway database: what is measured is the network
         }
         options = [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
-        postgres = Process(
-            "postgres",
-            "postgres",
-            POSTGRES_PORT,
-            log_path=self.workdir / "postgres.log",
-            host=data.address,
-            command=data.command(
-                *as_postgres, _postgres_bin("postgres"), "-D", str(cluster_dir), *options
-            ),
-        )
-        self._start(postgres, dict(os.environ))
-        redis = Process(
-            "redis",
-            "redis",
-            REDIS_PORT,
-            log_path=self.workdir / "redis.log",
-            host=data.address,
-            command=data.command(
-                "redis-server",
-                "--bind",
-                data.address,
-                "--port",
-                str(REDIS_PORT),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ),
-        )
-        self._start(redis, dict(os.environ))
+        postgres = [*as_postgres, _postgres_bin("postgres"), "-D", str(cluster_dir), *options]
+        self._start(data, "postgres", POSTGRES_PORT, postgres, dict(os.environ), probe=_listening)
+        redis = ["redis-server", "--bind", data.address, "--port", str(REDIS_PORT)]
+        redis += ["--save", "", "--appendonly", "no"]
+        self._start(data, "redis", REDIS_PORT, redis, dict(os.environ), probe=_listening)
         with psycopg.connect(self.database_url("postgres", "postgresql"), autocommit=True) as db:
             for name in DATABASES.values():
                 db.execute(f'CREATE DATABASE "{name}"')
@@ -197,14 +201,6 @@ class SystemAcrossHosts:
         for kind, (host, port, own) in plans.items():
             module = {"gateway": "graph_gateway"}.get(kind, f"{kind}_svc")
             prefix = f"{kind.upper()}_"
-            process = Process(
-                kind,
-                module,
-                port,
-                log_path=self.workdir / f"{kind}.log",
-                host=host.address,
-                command=host.command(sys.executable, "-m", module),
-            )
             process_env = {
                 **env,
                 **own,
@@ -212,9 +208,15 @@ class SystemAcrossHosts:
                 f"{prefix}HOST": host.address,
                 f"{prefix}PORT": str(port),
             }
-            process.start(process_env)
-            self.processes.append(process)
-            wait_ready([process], READY_TIMEOUT_S)
+            self._start(
+                host,
+                kind,
+                port,
+                [sys.executable, "-m", module],
+                process_env,
+                module=module,
+                metrics_port=GATEWAY_METRICS_PORT if kind == "gateway" else 0,
+            )
 
     def stop(self) -> None:
         """Stop every process, the servers last, then remove what they kept."""

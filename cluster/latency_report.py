@@ -185,7 +185,7 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
         system.hosts.remove_latency()
     # Counted first: its request must not fall inside the window the averages are taken over.
     calls_of_one = upstream_calls_of_one(system, token)
-    calls_before = _upstream_counts(system.gateway_metrics_url)
+    calls_before = _upstream_counts(system.gateway.metrics_url)
     statements_before = _statements(system)
     client = system.hosts["client"]
     done = subprocess.run(
@@ -204,7 +204,7 @@ def measure(system: SystemAcrossHosts, token: str, *, requests: int, ms: float) 
         check=True,
     )
     latencies = json.loads(done.stdout)
-    calls_after = _upstream_counts(system.gateway_metrics_url)
+    calls_after = _upstream_counts(system.gateway.metrics_url)
     statements_after = _statements(system)
     sent = requests + 1  # the probe's warm-up request counts too
     centiles = statistics.quantiles(latencies, n=100)
