@@ -33,14 +33,11 @@ from graphql import (
     is_list_type,
 )
 
+from fc_common.pagination import MAX_PAGE_SIZE
+from graph_gateway.types.arguments import DEFAULT_PAGE_SIZE
 
-@dataclass(frozen=True, slots=True)
-class PageSizes:
-    """How long the cost model expects a list to be."""
-
-    default_page_size: int = 20
-    max_page_size: int = 100
-    list_factor: int = 5
+# The length expected of a list without a `first` argument (`Event.tags`, `Query.days`).
+LIST_FACTOR = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +63,8 @@ class _Walker:
         schema: GraphQLSchema,
         document: DocumentNode,
         variables: Mapping[str, Any],
-        pages: PageSizes,
     ) -> None:
         self.schema = schema
-        self.pages = pages
         self.variables = dict(variables)
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -136,7 +131,7 @@ class _Walker:
         if definition is not None:
             child_type = get_named_type(definition.type)
             if is_list_type(get_nullable_type(definition.type)):
-                multiplier = page_size if page_size is not None else self.pages.list_factor
+                multiplier = page_size if page_size is not None else LIST_FACTOR
         children = self.selections(
             node.selection_set, child_type, self.page_size(node, definition), visiting
         )
@@ -159,9 +154,9 @@ class _Walker:
             elif isinstance(argument.value, VariableNode):
                 value = self.variables.get(argument.value.name.value, value)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            return self.pages.default_page_size
+            return DEFAULT_PAGE_SIZE
         # Over the cap is the resolver's BAD_USER_INPUT, not a cost refusal.
-        return min(value, self.pages.max_page_size)
+        return min(value, MAX_PAGE_SIZE)
 
 
 def _field_definition(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
@@ -176,10 +171,9 @@ def measure_document(
     document: DocumentNode,
     *,
     variables: Mapping[str, Any] | None = None,
-    pages: PageSizes | None = None,
 ) -> DocumentMeasure:
     """Depth, aliases and cost of a document (the worst operation's depth and cost)."""
-    walker = _Walker(schema, document, variables or {}, pages or PageSizes())
+    walker = _Walker(schema, document, variables or {})
     worst = DocumentMeasure()
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):

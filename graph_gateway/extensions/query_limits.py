@@ -11,7 +11,7 @@ own, and have no cost that knows `first`: one walk here does all three.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import GraphQLError, GraphQLSyntaxError, TokenKind
@@ -19,7 +19,7 @@ from graphql.language import Lexer, Source
 from strawberry.extensions import SchemaExtension
 
 from graph_gateway.errors import QueryTooComplexError
-from graph_gateway.extensions.query_cost import DocumentMeasure, PageSizes, measure_document
+from graph_gateway.extensions.query_cost import DocumentMeasure, measure_document
 from graph_gateway.settings import GatewaySettings
 
 
@@ -32,7 +32,6 @@ class QueryLimits:
     max_depth: int = 12
     max_aliases: int = 30
     max_cost: int = 50_000
-    pages: PageSizes = field(default_factory=PageSizes)
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> QueryLimits:
@@ -109,9 +108,7 @@ class QueryLimitsExtension(SchemaExtension):
             schema = context.schema._schema
             try:
                 check_measure(
-                    measure_document(
-                        schema, document, variables=context.variables, pages=self.limits.pages
-                    ),
+                    measure_document(schema, document, variables=context.variables),
                     self.limits,
                 )
             except QueryTooComplexError as error:
