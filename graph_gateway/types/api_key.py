@@ -8,6 +8,7 @@ from enum import StrEnum
 import strawberry
 
 from graph_gateway.accounts.models import ApiKey as ApiKeyRow
+from graph_gateway.types.records import from_attributes
 
 
 @strawberry.enum(
@@ -40,14 +41,11 @@ class ApiKey:
     @classmethod
     def from_row(cls, row: ApiKeyRow) -> ApiKey:
         """The GraphQL object for a key row."""
-        return cls(
+        return from_attributes(
+            cls,
+            row,
             id=strawberry.ID(str(row.id)),
-            name=row.name,
             scopes=[ApiKeyScope(s) for s in row.scopes.split(",")],
-            prefix=row.prefix,
-            created_at=row.created_at,
-            last_used_at=row.last_used_at,
-            expires_at=row.expires_at,
         )
 
 

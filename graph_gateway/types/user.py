@@ -8,6 +8,7 @@ import strawberry
 
 from graph_gateway.accounts.auth import SignedIn
 from graph_gateway.accounts.models import User as UserRow
+from graph_gateway.types.records import from_attributes
 
 
 @strawberry.type(description="An account.")
@@ -26,13 +27,7 @@ class User:
     def from_row(cls, row: UserRow) -> User:
         """The GraphQL object for an account row."""
         assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            email=row.email,
-            display_name=row.display_name,
-            created_at=row.created_at,
-            time_zone=row.time_zone,
-        )
+        return from_attributes(cls, row, id=strawberry.ID(str(row.id)))
 
 
 @strawberry.type(description="A signed-in session: its tokens and its user.")
