@@ -79,11 +79,11 @@ class Loaders:
     @cached_property
     def events_by_tag(self) -> DataLoader[TagPageKey, EventConnection]:
         """A page of a tag's events (`Tag.events`)."""
-        load = self._calendar.events_by_tag
+        load = self._calendar.events.by_tag
         return _loader("events_by_tag", load, max_batch_size=MAX_LOOKUP_KEYS)
 
     @cached_property
     def entries_by_tag(self) -> DataLoader[TagPageKey, DiaryEntryConnection]:
         """A page of a tag's entries (`Tag.diaryEntries`)."""
-        load = self._diary.entries_by_tag
+        load = self._diary.entries.by_tag
         return _loader("entries_by_tag", load, max_batch_size=MAX_LOOKUP_KEYS)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from graph_gateway.clients.base import Upstream
-from graph_gateway.clients.service import Collection, ServiceClient, TagPageKey
+from graph_gateway.clients.service import Collection, PagedCollection, ServiceClient
 from graph_gateway.clients.service_json import TagJson
 from graph_gateway.types.connection import EventConnection, read_event_page
 from graph_gateway.types.event import Event
@@ -24,7 +24,7 @@ class CalendarClient(ServiceClient):
     def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
         super().__init__(upstream, user_id=user_id, keys=keys)
         self.tags = Collection(self, "/tags", Tag.from_json)
-        self.events = Collection(self, "/events", Event.from_json)
+        self.events = PagedCollection(self, "/events", Event.from_json, read_event_page)
 
     async def list_tags(self) -> list[Tag]:
         """All the user's tags, by name."""
@@ -51,14 +51,10 @@ class CalendarClient(ServiceClient):
             "tag_id": tag_id,
             "search": search,
         }
-        return await self._search("/events/search", filters, (first, after, count), read_event_page)
+        return await self.events.search(filters, first=first, after=after, count=count)
 
     async def events_overlapping(
         self, ranges: Sequence[tuple[datetime, datetime]]
     ) -> list[list[Event]]:
         """For each `[start, end)` range, the user's events overlapping it."""
         return await self._in_ranges("/events/overlapping", ranges, Event.from_json)
-
-    async def events_by_tag(self, requests: Sequence[TagPageKey]) -> list[EventConnection]:
-        """For each `(tag_id, first, after)`, one page of the events carrying that tag."""
-        return await self._by_tag("/events/by-tag", requests, read_event_page)

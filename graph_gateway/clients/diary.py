@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from graph_gateway.clients.base import Upstream
-from graph_gateway.clients.service import Collection, ServiceClient, TagPageKey
+from graph_gateway.clients.service import PagedCollection, ServiceClient
 from graph_gateway.clients.service_json import no_content
 from graph_gateway.types.connection import DiaryEntryConnection, read_entry_page
 from graph_gateway.types.diary import DiaryEntry
@@ -18,7 +18,7 @@ class DiaryClient(ServiceClient):
 
     def __init__(self, upstream: Upstream, *, user_id: int, keys: WriteKeys) -> None:
         super().__init__(upstream, user_id=user_id, keys=keys)
-        self.entries = Collection(self, "/entries", DiaryEntry.from_json)
+        self.entries = PagedCollection(self, "/entries", DiaryEntry.from_json, read_entry_page)
 
     async def list_entries(
         self,
@@ -39,19 +39,13 @@ class DiaryClient(ServiceClient):
             "mood": mood,
             "tag_id": tag_id,
         }
-        return await self._search(
-            "/entries/search", filters, (first, after, count), read_entry_page
-        )
+        return await self.entries.search(filters, first=first, after=after, count=count)
 
     async def entries_by_date_range(
         self, ranges: Sequence[tuple[date, date]]
     ) -> list[list[DiaryEntry]]:
         """For each inclusive `[start, end]` date range, the user's entries dated within it."""
         return await self._in_ranges("/entries/by-date-range", ranges, DiaryEntry.from_json)
-
-    async def entries_by_tag(self, requests: Sequence[TagPageKey]) -> list[DiaryEntryConnection]:
-        """For each `(tag_id, first, after)`, one page of the entries carrying that tag."""
-        return await self._by_tag("/entries/by-tag", requests, read_entry_page)
 
     async def forget_tag(self, tag_id: int) -> None:
         """Remove a deleted tag's id from all the user's entries (idempotent)."""

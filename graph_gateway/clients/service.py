@@ -1,8 +1,9 @@
 """`ServiceClient`: a service's routes acting for one user, and the shapes its calls share.
 
 Reads are POSTs (a batch read, a lookup, a search) stated idempotent; writes carry the request's
-next idempotency key, which makes them idempotent too. The calendar and diary clients are
-typed methods over these few helpers.
+next idempotency key, which makes them idempotent too. Both services' collections (tags,
+events, entries) have the same routes, so one `Collection` (and `PagedCollection` for those
+read a page at a time) serves them all; the calendar and diary clients add their own lookups.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from graph_gateway.clients.service_json import (
 from graph_gateway.write_keys import WriteKeys
 
 T = TypeVar("T")
+P = TypeVar("P")
 RowJson = TypeVar("RowJson")
 
 TagPageKey = tuple[int, int, str | None]
@@ -66,27 +68,6 @@ class ServiceClient:
         body = {"ranges": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in ranges]}
         return await self._read(path, body, results(each(item)))
 
-    async def _by_tag(
-        self, path: str, requests: Sequence[TagPageKey], page: Callable[[PageJson[Shape]], T]
-    ) -> list[T]:
-        """For each `(tag_id, first, after)`, one page of the rows carrying that tag."""
-        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
-        return await self._read(path, body, results(page))
-
-    async def _search(
-        self,
-        path: str,
-        filters: JsonBody,
-        page: tuple[int, str | None, bool],
-        parse: Callable[[Shape], T],
-    ) -> T:
-        """One page of the rows matching `filters`; `page` is `(first, after, count)`. In the
-        body, not the URL: filters and cursors are the user's own text."""
-        first, after, count = page
-        return await self._read(
-            path, {**filters, "first": first, "after": after, "count": count}, parse
-        )
-
     async def erase_account(self) -> None:
         """Delete everything the user owns in this service. Safe to repeat, but sent once: an
         unfinished erasure is repeated by the eraser's next round, not retried here."""
@@ -119,3 +100,21 @@ class Collection(Generic[RowJson, T]):
     async def delete(self, row_id: int) -> None:
         """Delete a row; NOT_FOUND if it is not the user's."""
         await self.client._write("DELETE", f"{self.path}/{row_id}", no_content)
+
+
+@dataclass(frozen=True, slots=True)
+class PagedCollection(Collection[RowJson, T], Generic[RowJson, T, P]):
+    """A collection also read a page at a time (`P`, read by `read_page`): searched, or by tag."""
+
+    read_page: Callable[[PageJson[RowJson]], P]
+
+    async def search(self, filters: JsonBody, *, first: int, after: str | None, count: bool) -> P:
+        """One page of the rows matching `filters`, counted in full only if `count`. In the
+        body, not the URL: filters and cursors are the user's own text."""
+        body = {**filters, "first": first, "after": after, "count": count}
+        return await self.client._read(f"{self.path}/search", body, self.read_page)
+
+    async def by_tag(self, requests: Sequence[TagPageKey]) -> list[P]:
+        """For each `(tag_id, first, after)`, one page of the rows carrying that tag."""
+        body = {"requests": [{"tag_id": t, "first": f, "after": a} for t, f, a in requests]}
+        return await self.client._read(f"{self.path}/by-tag", body, results(self.read_page))
