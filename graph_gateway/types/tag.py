@@ -36,19 +36,13 @@ class Tag:
 
     @field("The events carrying this tag, by start time.")
     async def events(
-        self,
-        info: Info,
-        first: First = DEFAULT_PAGE_SIZE,
-        after: After = ABSENT,
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = ABSENT
     ) -> Annotated[EventConnection, strawberry.lazy("graph_gateway.types.connection")]:
         return await info.context.loaders.events_by_tag.load(self._page(first, after))
 
     @field("The diary entries carrying this tag, by date.")
     async def diary_entries(
-        self,
-        info: Info,
-        first: First = DEFAULT_PAGE_SIZE,
-        after: After = ABSENT,
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = ABSENT
     ) -> Annotated[DiaryEntryConnection, strawberry.lazy("graph_gateway.types.connection")] | None:
         return await info.context.loaders.entries_by_tag.load(self._page(first, after))
 
