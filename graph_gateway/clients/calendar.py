@@ -7,7 +7,7 @@ from datetime import datetime
 
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.service import Collection, PagedCollection, ServiceClient
-from graph_gateway.clients.service_json import TagJson
+from graph_gateway.clients.service_json import TagJson, iso
 from graph_gateway.types.connection import EventConnection, read_event_page
 from graph_gateway.types.event import Event
 from graph_gateway.types.tag import Tag
@@ -45,12 +45,7 @@ class CalendarClient(ServiceClient):
     ) -> EventConnection:
         """One page of the user's events overlapping `[start, end)`, by start time; the total
         is counted only if `count` (the query selects `totalCount`)."""
-        filters = {
-            "from": None if start is None else start.isoformat(),
-            "to": None if end is None else end.isoformat(),
-            "tag_id": tag_id,
-            "search": search,
-        }
+        filters = {"from": iso(start), "to": iso(end), "tag_id": tag_id, "search": search}
         return await self.events.search(filters, first=first, after=after, count=count)
 
     async def events_overlapping(

@@ -7,7 +7,7 @@ from datetime import date
 
 from graph_gateway.clients.base import Upstream
 from graph_gateway.clients.service import PagedCollection, ServiceClient
-from graph_gateway.clients.service_json import no_content
+from graph_gateway.clients.service_json import iso, no_content
 from graph_gateway.types.connection import DiaryEntryConnection, read_entry_page
 from graph_gateway.types.diary import DiaryEntry
 from graph_gateway.write_keys import WriteKeys
@@ -33,12 +33,7 @@ class DiaryClient(ServiceClient):
     ) -> DiaryEntryConnection:
         """One page of the user's entries dated within `[start, end]`, by date; the total is
         counted only if `count` (the query selects `totalCount`)."""
-        filters = {
-            "from": None if start is None else start.isoformat(),
-            "to": None if end is None else end.isoformat(),
-            "mood": mood,
-            "tag_id": tag_id,
-        }
+        filters = {"from": iso(start), "to": iso(end), "mood": mood, "tag_id": tag_id}
         return await self.entries.search(filters, first=first, after=after, count=count)
 
     async def entries_by_date_range(

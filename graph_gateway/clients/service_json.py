@@ -10,6 +10,7 @@ SERVICE_UNAVAILABLE.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Generic, TypedDict, TypeVar
 
 ItemT = TypeVar("ItemT")
@@ -17,6 +18,11 @@ T = TypeVar("T")
 
 JsonBody = Mapping[str, object]
 """A JSON object the gateway sends (orjson encodes it)."""
+
+
+def iso(value: date | None) -> str | None:
+    """A date or datetime as the services read it (ISO 8601), or null."""
+    return None if value is None else value.isoformat()
 
 
 class TagJson(TypedDict):
