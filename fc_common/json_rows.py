@@ -15,6 +15,8 @@ import orjson
 import sqlalchemy as sa
 from fastapi import Response
 
+from fc_common.errors import NotFoundError
+
 JsonObject = dict[str, Any]
 """One row as its JSON object: column name → value (orjson encodes dates, datetimes, enums)."""
 
@@ -38,6 +40,38 @@ def column_keys(columns: Sequence[sa.ColumnElement[Any]]) -> tuple[str, ...]:
 def objects(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[JsonObject]:
     """Each row's first `len(keys)` values under `keys`."""
     return [dict(zip(keys, row, strict=False)) for row in rows]
+
+
+def distinct_objects(
+    keys: Sequence[str], rows: Iterable[Sequence[Any]], *, id_at: int
+) -> tuple[list[JsonObject], dict[Any, JsonObject]]:
+    """Each row's object, in row order, and those objects by id (the value at `id_at`).
+
+    A row repeating an id (a join's fan-out) shares the first one's object, so what is added to
+    it later (embedded lists) is added once.
+    """
+    by_id: dict[Any, JsonObject] = {}
+    found: list[JsonObject] = []
+    for row in rows:
+        item = by_id.get(row[id_at])
+        if item is None:
+            item = by_id[row[id_at]] = dict(zip(keys, row, strict=False))
+        found.append(item)
+    return found, by_id
+
+
+def in_request_order(found: Iterable[JsonObject], ids: Sequence[int]) -> list[JsonObject | None]:
+    """The objects for `ids` (matched on their `id`), in request order, `None` for a miss."""
+    by_id = {item["id"]: item for item in found}
+    return [by_id.get(item_id) for item_id in ids]
+
+
+def found_or_404(found: Sequence[JsonObject | None], message: str) -> JsonObject:
+    """What a lookup of one id found, or `NotFoundError(message)`."""
+    item = found[0]
+    if item is None:
+        raise NotFoundError(message)
+    return item
 
 
 def page_json(

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from fc_common.db import SqlRunner
+
 Row = sa.Row[Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -26,6 +28,15 @@ def chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
     unique = sorted(set(values))
     for start in range(0, len(unique), size):
         yield unique[start : start + size]
+
+
+def rows_for_ids(
+    session: SqlRunner, statement: sa.Executable, ids: Iterable[int], **params: Any
+) -> list[Row]:
+    """The rows `statement` answers for all `ids` (bound to its `ids` one chunk at a time)."""
+    return [
+        row for chunk in chunks(ids) for row in session.execute(statement, {**params, "ids": chunk})
+    ]
 
 
 def values_cte(name: str, rows: Sequence[tuple[Any, ...]], **columns: Any) -> sa.CTE:
