@@ -20,16 +20,10 @@ from calendar_svc.models import TimeRange, event_t, link_t
 from calendar_svc.tag_reads import tags_by_event
 from fc_common.batch import TagPageRequest
 from fc_common.db import SqlRunner, UTCDateTime
-from fc_common.json_rows import (
-    JsonObject,
-    column_keys,
-    distinct_objects,
-    found_or_404,
-    in_request_order,
-    page_json,
-)
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
 from fc_common.pagination import decode_keyset, encode_cursor
-from fc_common.sql import grouped, rows_for_ids, values_cte
+from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -50,7 +44,6 @@ EVENT_COLUMNS = tuple(
     )
 )
 EVENT_KEYS = column_keys(EVENT_COLUMNS)
-_ID = EVENT_KEYS.index("id")
 _OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 
 _BY_IDS = sa.select(*EVENT_COLUMNS).where(
@@ -61,7 +54,7 @@ _BY_IDS = sa.select(*EVENT_COLUMNS).where(
 def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
     """Event rows (the public columns first) as JSON objects, each with its tags; one object
     per distinct event, shared where a row repeats (an event on several days)."""
-    events, by_id = distinct_objects(EVENT_KEYS, rows, id_at=_ID)
+    events, by_id = distinct_objects(EVENT_KEYS, rows)
     tags = tags_by_event(session, owner_id, by_id)
     for event_id, event in by_id.items():
         event["tags"] = tags.get(event_id, [])

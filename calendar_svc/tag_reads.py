@@ -12,21 +12,14 @@ import sqlalchemy as sa
 
 from calendar_svc.models import link_t, tag_t, tombstone_t
 from fc_common.db import SqlRunner
-from fc_common.json_rows import (
-    JsonObject,
-    column_keys,
-    distinct_objects,
-    found_or_404,
-    in_request_order,
-    objects,
-)
-from fc_common.sql import public, rows_for_ids
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, objects
+from fc_common.sql import in_request_order, public, rows_for_ids
 from fc_common.tag_feed import DeletedTag
 
 # The public columns, in `TagPublic`'s order.
 TAG_COLUMNS = tuple(tag_t.c[name] for name in ("name", "color", "id", "created_at", "updated_at"))
 TAG_KEYS = column_keys(TAG_COLUMNS)
-_ID = TAG_KEYS.index("id")
 _OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 
@@ -63,7 +56,7 @@ def tags_by_event(
 ) -> dict[int, list[JsonObject]]:
     """Each event's tags, ordered by name: one query for all the events (per 5,000)."""
     rows = rows_for_ids(session, _BY_EVENT, event_ids, owner_id=owner_id)
-    tags, _ = distinct_objects(TAG_KEYS, rows, id_at=_ID)
+    tags, _ = distinct_objects(TAG_KEYS, rows)
     by_event: dict[int, list[JsonObject]] = {}
     for row, tag in zip(rows, tags, strict=True):
         by_event.setdefault(row[-1], []).append(tag)

@@ -19,16 +19,10 @@ from diary_svc.models import DateRange, entry_t, link_t
 from fc_common.batch import TagPageRequest
 from fc_common.db import SqlRunner
 from fc_common.diary_enums import Mood
-from fc_common.json_rows import (
-    JsonObject,
-    column_keys,
-    distinct_objects,
-    found_or_404,
-    in_request_order,
-    page_json,
-)
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
 from fc_common.pagination import decode_keyset, encode_cursor
-from fc_common.sql import grouped, rows_for_ids, values_cte
+from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 
 EntryKey = tuple[dt.date, int]
 """The keyset position of an entry: its date and id."""
@@ -39,7 +33,6 @@ ENTRY_COLUMNS = tuple(
     for name in ("date", "title", "content", "mood", "weather", "id", "created_at", "updated_at")
 )
 ENTRY_KEYS = column_keys(ENTRY_COLUMNS)
-_ID = ENTRY_KEYS.index("id")
 _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 
 _BY_IDS = sa.select(*ENTRY_COLUMNS).where(
@@ -73,7 +66,7 @@ def _tag_ids_by_entry(session: SqlRunner, entry_ids: Sequence[int]) -> dict[int,
 def publish(session: SqlRunner, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
     """Entry rows (the public columns first) as JSON objects, in the given order, their tag ids
     and images read in one query each; one object per distinct entry."""
-    entries, by_id = distinct_objects(ENTRY_KEYS, rows, id_at=_ID)
+    entries, by_id = distinct_objects(ENTRY_KEYS, rows)
     tags = _tag_ids_by_entry(session, list(by_id))
     images = images_by_entry(session=session, entry_ids=list(by_id))
     for entry_id, entry in by_id.items():

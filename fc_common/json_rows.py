@@ -15,8 +15,6 @@ import orjson
 import sqlalchemy as sa
 from fastapi import Response
 
-from fc_common.errors import NotFoundError
-
 JsonObject = dict[str, Any]
 """One row as its JSON object: column name → value (orjson encodes dates, datetimes, enums)."""
 
@@ -43,13 +41,14 @@ def objects(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[JsonObje
 
 
 def distinct_objects(
-    keys: Sequence[str], rows: Iterable[Sequence[Any]], *, id_at: int
+    keys: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> tuple[list[JsonObject], dict[Any, JsonObject]]:
-    """Each row's object, in row order, and those objects by id (the value at `id_at`).
+    """Each row's object, in row order, and those objects by their `id` (one of `keys`).
 
     A row repeating an id (a join's fan-out) shares the first one's object, so what is added to
     it later (embedded lists) is added once.
     """
+    id_at = keys.index("id")
     by_id: dict[Any, JsonObject] = {}
     found: list[JsonObject] = []
     for row in rows:
@@ -58,20 +57,6 @@ def distinct_objects(
             item = by_id[row[id_at]] = dict(zip(keys, row, strict=False))
         found.append(item)
     return found, by_id
-
-
-def in_request_order(found: Iterable[JsonObject], ids: Sequence[int]) -> list[JsonObject | None]:
-    """The objects for `ids` (matched on their `id`), in request order, `None` for a miss."""
-    by_id = {item["id"]: item for item in found}
-    return [by_id.get(item_id) for item_id in ids]
-
-
-def found_or_404(found: Sequence[JsonObject | None], message: str) -> JsonObject:
-    """What a lookup of one id found, or `NotFoundError(message)`."""
-    item = found[0]
-    if item is None:
-        raise NotFoundError(message)
-    return item
 
 
 def page_json(

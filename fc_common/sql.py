@@ -68,6 +68,15 @@ def grouped(indexes: Iterable[int], items: Iterable[T], count: int) -> list[list
     return per_key
 
 
+def in_request_order(
+    found: Iterable[dict[str, Any]], ids: Sequence[int]
+) -> list[dict[str, Any] | None]:
+    """A by-id batch's answer: the objects for `ids` (matched on their `id`), in request order,
+    `None` for a miss."""
+    by_id = {item["id"]: item for item in found}
+    return [by_id.get(item_id) for item_id in ids]
+
+
 def public(model: type[M], row: Row, **extra: Any) -> M:
     """The public model of a row: its columns by name, plus what the row lacks (embedded lists)."""
     return model.model_validate({**row._mapping, **extra})
