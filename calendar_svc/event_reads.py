@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from fc_common.batch import TagPageRequest
 from fc_common.db import SqlRunner, UTCDateTime
 from fc_common.errors import found_or_404
 from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
+from fc_common.pages import keyset_page
 from fc_common.pagination import decode_keyset, encode_cursor
 from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
@@ -49,6 +51,7 @@ _OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 _BY_IDS = sa.select(*EVENT_COLUMNS).where(
     event_t.c.owner_id == _OWNER, event_t.c.id.in_(sa.bindparam("ids", expanding=True))
 )
+_LISTED = sa.select(*EVENT_COLUMNS).order_by(event_t.c.starts_at, event_t.c.id)
 
 
 def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
@@ -143,19 +146,16 @@ def list_events(
                 event_t.c.description.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
-    total = None
-    if count:
-        counted = sa.select(sa.func.count()).select_from(event_t).where(*filters)
-        total = session.execute(counted).scalar() or 0
-    stmt = sa.select(*EVENT_COLUMNS).where(*filters)
-    if after is not None:
-        stmt = stmt.where(_after(*_cursor_position(after, field="after")))
-    stmt = stmt.order_by(event_t.c.starts_at, event_t.c.id).limit(first + 1)
-    # The extra row only says a next page exists: it is fetched, never built.
-    rows = session.execute(stmt).all()
-    events = publish(session, owner_id, rows[:first])
-    return page_json(
-        events, has_next_page=len(rows) > first, total_count=total, cursor_of=_cursor_of
+    return keyset_page(
+        session,
+        _LISTED,
+        table=event_t,
+        filters=filters,
+        after=None if after is None else _after(*_cursor_position(after, field="after")),
+        first=first,
+        count=count,
+        publish=partial(publish, session, owner_id),
+        cursor_of=_cursor_of,
     )
 
 

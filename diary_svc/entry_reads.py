@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from fc_common.db import SqlRunner
 from fc_common.diary_enums import Mood
 from fc_common.errors import found_or_404
 from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
+from fc_common.pages import keyset_page
 from fc_common.pagination import decode_keyset, encode_cursor
 from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 
@@ -38,6 +40,7 @@ _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 _BY_IDS = sa.select(*ENTRY_COLUMNS).where(
     entry_t.c.owner_id == sa.bindparam("owner_id", type_=sa.BigInteger), entry_t.c.id.in_(_IDS)
 )
+_LISTED = sa.select(*ENTRY_COLUMNS).order_by(entry_t.c.date, entry_t.c.id)
 _TAG_IDS = (
     sa.select(link_t.c.entry_id, link_t.c.tag_id)
     .where(link_t.c.entry_id.in_(_IDS))
@@ -114,18 +117,16 @@ def list_entries(
     if tag_id is not None:
         tagged = sa.select(link_t.c.entry_id).where(link_t.c.tag_id == tag_id)
         conditions.append(entry_t.c.id.in_(tagged))
-    total = None
-    if count:
-        counted = sa.select(sa.func.count()).select_from(entry_t).where(*conditions)
-        total = session.execute(counted).scalar() or 0
-    if position is not None:
-        conditions.append(_key_after(position))
-    stmt = sa.select(*ENTRY_COLUMNS).where(*conditions).order_by(entry_t.c.date, entry_t.c.id)
-    # The extra row only says a next page exists: it is fetched, never built.
-    rows = session.execute(stmt.limit(first + 1)).all()
-    entries = publish(session, rows[:first])
-    return page_json(
-        entries, has_next_page=len(rows) > first, total_count=total, cursor_of=entry_cursor
+    return keyset_page(
+        session,
+        _LISTED,
+        table=entry_t,
+        filters=conditions,
+        after=None if position is None else _key_after(position),
+        first=first,
+        count=count,
+        publish=partial(publish, session),
+        cursor_of=entry_cursor,
     )
 
 
