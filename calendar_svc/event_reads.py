@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,10 +21,11 @@ from calendar_svc.models import TimeRange, event_t, link_t
 from calendar_svc.tag_reads import tags_by_event
 from fc_common.batch import TagPageRequest
 from fc_common.db import SqlRunner, UTCDateTime
-from fc_common.errors import NotFoundError
-from fc_common.json_rows import JsonObject, column_keys, page_json
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
+from fc_common.pages import keyset_page
 from fc_common.pagination import decode_keyset, encode_cursor
-from fc_common.sql import chunks, grouped, values_cte
+from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 from fc_common.text import LIKE_ESCAPE, like_pattern
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -44,24 +46,18 @@ EVENT_COLUMNS = tuple(
     )
 )
 EVENT_KEYS = column_keys(EVENT_COLUMNS)
-_ID = EVENT_KEYS.index("id")
 _OWNER = sa.bindparam("owner_id", type_=sa.BigInteger)
 
 _BY_IDS = sa.select(*EVENT_COLUMNS).where(
     event_t.c.owner_id == _OWNER, event_t.c.id.in_(sa.bindparam("ids", expanding=True))
 )
+_LISTED = sa.select(*EVENT_COLUMNS).order_by(event_t.c.starts_at, event_t.c.id)
 
 
 def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
     """Event rows (the public columns first) as JSON objects, each with its tags; one object
     per distinct event, shared where a row repeats (an event on several days)."""
-    by_id: dict[int, JsonObject] = {}
-    events: list[JsonObject] = []
-    for row in rows:
-        event = by_id.get(row[_ID])
-        if event is None:
-            event = by_id[row[_ID]] = dict(zip(EVENT_KEYS, row, strict=False))
-        events.append(event)
+    events, by_id = distinct_objects(EVENT_KEYS, rows)
     tags = tags_by_event(session, owner_id, by_id)
     for event_id, event in by_id.items():
         event["tags"] = tags.get(event_id, [])
@@ -70,21 +66,15 @@ def publish(session: SqlRunner, owner_id: int, rows: Sequence[Sequence[Any]]) ->
 
 def get_events(*, session: SqlRunner, owner_id: int, ids: Sequence[int]) -> list[JsonObject | None]:
     """The owner's events for `ids`, in request order, `None` for a miss or another owner's id."""
-    rows = [
-        row
-        for chunk in chunks(ids)
-        for row in session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
-    ]
-    by_id = {event["id"]: event for event in publish(session, owner_id, rows)}
-    return [by_id.get(event_id) for event_id in ids]
+    rows = rows_for_ids(session, _BY_IDS, ids, owner_id=owner_id)
+    return in_request_order(publish(session, owner_id, rows), ids)
 
 
 def get_event(*, session: SqlRunner, owner_id: int, event_id: int) -> JsonObject:
     """One of the owner's events, or `NotFoundError`."""
-    event = get_events(session=session, owner_id=owner_id, ids=[event_id])[0]
-    if event is None:
-        raise NotFoundError("Event not found")
-    return event
+    return found_or_404(
+        get_events(session=session, owner_id=owner_id, ids=[event_id]), "Event not found"
+    )
 
 
 def _overlaps(start: Any, end: Any | None, earliest: Any) -> sa.ColumnElement[bool]:
@@ -156,19 +146,16 @@ def list_events(
                 event_t.c.description.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
-    total = None
-    if count:
-        counted = sa.select(sa.func.count()).select_from(event_t).where(*filters)
-        total = session.execute(counted).scalar() or 0
-    stmt = sa.select(*EVENT_COLUMNS).where(*filters)
-    if after is not None:
-        stmt = stmt.where(_after(*_cursor_position(after, field="after")))
-    stmt = stmt.order_by(event_t.c.starts_at, event_t.c.id).limit(first + 1)
-    # The extra row only says a next page exists: it is fetched, never built.
-    rows = session.execute(stmt).all()
-    events = publish(session, owner_id, rows[:first])
-    return page_json(
-        events, has_next_page=len(rows) > first, total_count=total, cursor_of=_cursor_of
+    return keyset_page(
+        session,
+        _LISTED,
+        table=event_t,
+        filters=filters,
+        after=None if after is None else _after(*_cursor_position(after, field="after")),
+        first=first,
+        count=count,
+        publish=partial(publish, session, owner_id),
+        cursor_of=_cursor_of,
     )
 
 

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from calendar_svc.models import link_t, tag_t, tombstone_t
 from fc_common.db import SqlRunner
-from fc_common.errors import NotFoundError
-from fc_common.json_rows import JsonObject, column_keys, objects
-from fc_common.sql import chunks, public
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, objects
+from fc_common.sql import in_request_order, public, rows_for_ids
 from fc_common.tag_feed import DeletedTag
 
 # The public columns, in `TagPublic`'s order.
@@ -42,35 +42,24 @@ def list_tags(*, session: SqlRunner, owner_id: int) -> list[JsonObject]:
 
 def get_tags(*, session: SqlRunner, owner_id: int, ids: Sequence[int]) -> list[JsonObject | None]:
     """The owner's tags for `ids`, in request order, `None` for a miss or another owner's id."""
-    found: dict[int, JsonObject] = {}
-    for chunk in chunks(ids):
-        for tag in objects(
-            TAG_KEYS, session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
-        ):
-            found[tag["id"]] = tag
-    return [found.get(tag_id) for tag_id in ids]
+    rows = rows_for_ids(session, _BY_IDS, ids, owner_id=owner_id)
+    return in_request_order(objects(TAG_KEYS, rows), ids)
 
 
 def get_tag(*, session: SqlRunner, owner_id: int, tag_id: int) -> JsonObject:
     """One of the owner's tags, or `NotFoundError`."""
-    tag = get_tags(session=session, owner_id=owner_id, ids=[tag_id])[0]
-    if tag is None:
-        raise NotFoundError("Tag not found")
-    return tag
+    return found_or_404(get_tags(session=session, owner_id=owner_id, ids=[tag_id]), "Tag not found")
 
 
 def tags_by_event(
     session: SqlRunner, owner_id: int, event_ids: Iterable[int]
 ) -> dict[int, list[JsonObject]]:
     """Each event's tags, ordered by name: one query for all the events (per 5,000)."""
+    rows = rows_for_ids(session, _BY_EVENT, event_ids, owner_id=owner_id)
+    tags, _ = distinct_objects(TAG_KEYS, rows)
     by_event: dict[int, list[JsonObject]] = {}
-    tags: dict[int, JsonObject] = {}
-    for chunk in chunks(event_ids):
-        for row in session.execute(_BY_EVENT, {"owner_id": owner_id, "ids": chunk}):
-            tag = tags.get(row[2])
-            if tag is None:
-                tag = tags[row[2]] = dict(zip(TAG_KEYS, row, strict=False))
-            by_event.setdefault(row[-1], []).append(tag)
+    for row, tag in zip(rows, tags, strict=True):
+        by_event.setdefault(row[-1], []).append(tag)
     return by_event
 
 

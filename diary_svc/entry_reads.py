@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,10 +20,11 @@ from diary_svc.models import DateRange, entry_t, link_t
 from fc_common.batch import TagPageRequest
 from fc_common.db import SqlRunner
 from fc_common.diary_enums import Mood
-from fc_common.errors import NotFoundError
-from fc_common.json_rows import JsonObject, column_keys, page_json
+from fc_common.errors import found_or_404
+from fc_common.json_rows import JsonObject, column_keys, distinct_objects, page_json
+from fc_common.pages import keyset_page
 from fc_common.pagination import decode_keyset, encode_cursor
-from fc_common.sql import chunks, grouped, values_cte
+from fc_common.sql import grouped, in_request_order, rows_for_ids, values_cte
 
 EntryKey = tuple[dt.date, int]
 """The keyset position of an entry: its date and id."""
@@ -33,12 +35,12 @@ ENTRY_COLUMNS = tuple(
     for name in ("date", "title", "content", "mood", "weather", "id", "created_at", "updated_at")
 )
 ENTRY_KEYS = column_keys(ENTRY_COLUMNS)
-_ID = ENTRY_KEYS.index("id")
 _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 
 _BY_IDS = sa.select(*ENTRY_COLUMNS).where(
     entry_t.c.owner_id == sa.bindparam("owner_id", type_=sa.BigInteger), entry_t.c.id.in_(_IDS)
 )
+_LISTED = sa.select(*ENTRY_COLUMNS).order_by(entry_t.c.date, entry_t.c.id)
 _TAG_IDS = (
     sa.select(link_t.c.entry_id, link_t.c.tag_id)
     .where(link_t.c.entry_id.in_(_IDS))
@@ -59,22 +61,15 @@ def _cursor_position(after: str | None, *, field: str) -> EntryKey:
 def _tag_ids_by_entry(session: SqlRunner, entry_ids: Sequence[int]) -> dict[int, list[int]]:
     """Each entry's tag ids, ascending, in one query per 5,000 entries."""
     tags: dict[int, list[int]] = {}
-    for chunk in chunks(entry_ids):
-        for entry_id, tag_id in session.execute(_TAG_IDS, {"ids": chunk}):
-            tags.setdefault(entry_id, []).append(tag_id)
+    for row in rows_for_ids(session, _TAG_IDS, entry_ids):
+        tags.setdefault(row.entry_id, []).append(row.tag_id)
     return tags
 
 
 def publish(session: SqlRunner, rows: Sequence[Sequence[Any]]) -> list[JsonObject]:
     """Entry rows (the public columns first) as JSON objects, in the given order, their tag ids
     and images read in one query each; one object per distinct entry."""
-    by_id: dict[int, JsonObject] = {}
-    entries: list[JsonObject] = []
-    for row in rows:
-        entry = by_id.get(row[_ID])
-        if entry is None:
-            entry = by_id[row[_ID]] = dict(zip(ENTRY_KEYS, row, strict=False))
-        entries.append(entry)
+    entries, by_id = distinct_objects(ENTRY_KEYS, rows)
     tags = _tag_ids_by_entry(session, list(by_id))
     images = images_by_entry(session=session, entry_ids=list(by_id))
     for entry_id, entry in by_id.items():
@@ -85,10 +80,9 @@ def publish(session: SqlRunner, rows: Sequence[Sequence[Any]]) -> list[JsonObjec
 
 def get_entry(*, session: SqlRunner, owner_id: int, entry_id: int) -> JsonObject:
     """One of the owner's entries, or `NotFoundError`."""
-    entry = get_entries(session=session, owner_id=owner_id, ids=[entry_id])[0]
-    if entry is None:
-        raise NotFoundError("Entry not found")
-    return entry
+    return found_or_404(
+        get_entries(session=session, owner_id=owner_id, ids=[entry_id]), "Entry not found"
+    )
 
 
 def _key_after(after: EntryKey) -> sa.ColumnElement[bool]:
@@ -123,18 +117,16 @@ def list_entries(
     if tag_id is not None:
         tagged = sa.select(link_t.c.entry_id).where(link_t.c.tag_id == tag_id)
         conditions.append(entry_t.c.id.in_(tagged))
-    total = None
-    if count:
-        counted = sa.select(sa.func.count()).select_from(entry_t).where(*conditions)
-        total = session.execute(counted).scalar() or 0
-    if position is not None:
-        conditions.append(_key_after(position))
-    stmt = sa.select(*ENTRY_COLUMNS).where(*conditions).order_by(entry_t.c.date, entry_t.c.id)
-    # The extra row only says a next page exists: it is fetched, never built.
-    rows = session.execute(stmt.limit(first + 1)).all()
-    entries = publish(session, rows[:first])
-    return page_json(
-        entries, has_next_page=len(rows) > first, total_count=total, cursor_of=entry_cursor
+    return keyset_page(
+        session,
+        _LISTED,
+        table=entry_t,
+        filters=conditions,
+        after=None if position is None else _key_after(position),
+        first=first,
+        count=count,
+        publish=partial(publish, session),
+        cursor_of=entry_cursor,
     )
 
 
@@ -142,13 +134,8 @@ def get_entries(
     *, session: SqlRunner, owner_id: int, ids: Sequence[int]
 ) -> list[JsonObject | None]:
     """The owner's entries for many ids, in request order, None for misses."""
-    rows = [
-        row
-        for chunk in chunks(ids)
-        for row in session.execute(_BY_IDS, {"owner_id": owner_id, "ids": chunk})
-    ]
-    by_id = {entry["id"]: entry for entry in publish(session, rows)}
-    return [by_id.get(entry_id) for entry_id in ids]
+    rows = rows_for_ids(session, _BY_IDS, ids, owner_id=owner_id)
+    return in_request_order(publish(session, rows), ids)
 
 
 def entries_in_ranges(

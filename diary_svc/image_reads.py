@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from diary_svc.models import entry_t, image_t
 from fc_common.db import SqlRunner
 from fc_common.json_rows import JsonObject, column_keys
-from fc_common.sql import Row, chunks
+from fc_common.sql import Row, rows_for_ids
 
 # The public columns, in `ImagePublic`'s order.
 IMAGE_COLUMNS = tuple(
@@ -36,9 +36,8 @@ _OF_ENTRIES = (
 def images_by_entry(*, session: SqlRunner, entry_ids: Sequence[int]) -> dict[int, list[JsonObject]]:
     """Each entry's images (JSON objects), oldest first, in one query per 5,000 entries."""
     images: dict[int, list[JsonObject]] = {}
-    for chunk in chunks(entry_ids):
-        for row in session.execute(_OF_ENTRIES, {"ids": chunk}):
-            images.setdefault(row.entry_id, []).append(dict(zip(IMAGE_KEYS, row, strict=True)))
+    for row in rows_for_ids(session, _OF_ENTRIES, entry_ids):
+        images.setdefault(row.entry_id, []).append(dict(zip(IMAGE_KEYS, row, strict=True)))
     return images
 
 

@@ -9,7 +9,7 @@ ServiceError                    any refusal a service answers with a 4xx
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger("fc.errors")
+
+T = TypeVar("T")
 
 
 class ErrorBody(BaseModel):
@@ -52,6 +54,14 @@ class NotFoundError(ServiceError):
 
     status_code = 404
     code = "NOT_FOUND"
+
+
+def found_or_404(found: Sequence[T | None], message: str) -> T:
+    """What a lookup of one id found (`found[0]`), or `NotFoundError(message)`."""
+    item = found[0]
+    if item is None:
+        raise NotFoundError(message)
+    return item
 
 
 class ConflictError(ServiceError):

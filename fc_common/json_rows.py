@@ -40,6 +40,25 @@ def objects(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[JsonObje
     return [dict(zip(keys, row, strict=False)) for row in rows]
 
 
+def distinct_objects(
+    keys: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> tuple[list[JsonObject], dict[Any, JsonObject]]:
+    """Each row's object, in row order, and those objects by their `id` (one of `keys`).
+
+    A row repeating an id (a join's fan-out) shares the first one's object, so what is added to
+    it later (embedded lists) is added once.
+    """
+    id_at = keys.index("id")
+    by_id: dict[Any, JsonObject] = {}
+    found: list[JsonObject] = []
+    for row in rows:
+        item = by_id.get(row[id_at])
+        if item is None:
+            item = by_id[row[id_at]] = dict(zip(keys, row, strict=False))
+        found.append(item)
+    return found, by_id
+
+
 def page_json(
     items: list[JsonObject],
     *,

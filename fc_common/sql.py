@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from fc_common.db import SqlRunner
+
 Row = sa.Row[Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -26,6 +28,15 @@ def chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
     unique = sorted(set(values))
     for start in range(0, len(unique), size):
         yield unique[start : start + size]
+
+
+def rows_for_ids(
+    session: SqlRunner, statement: sa.Executable, ids: Iterable[int], **params: Any
+) -> list[Row]:
+    """The rows `statement` answers for all `ids` (bound to its `ids` one chunk at a time)."""
+    return [
+        row for chunk in chunks(ids) for row in session.execute(statement, {**params, "ids": chunk})
+    ]
 
 
 def values_cte(name: str, rows: Sequence[tuple[Any, ...]], **columns: Any) -> sa.CTE:
@@ -55,6 +66,15 @@ def grouped(indexes: Iterable[int], items: Iterable[T], count: int) -> list[list
     for index, item in zip(indexes, items, strict=True):
         per_key[index].append(item)
     return per_key
+
+
+def in_request_order(
+    found: Iterable[dict[str, Any]], ids: Sequence[int]
+) -> list[dict[str, Any] | None]:
+    """A by-id batch's answer: the objects for `ids` (matched on their `id`), in request order,
+    `None` for a miss."""
+    by_id = {item["id"]: item for item in found}
+    return [by_id.get(item_id) for item_id in ids]
 
 
 def public(model: type[M], row: Row, **extra: Any) -> M:
