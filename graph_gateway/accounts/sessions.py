@@ -30,11 +30,10 @@ INVALID_REFRESH = "The refresh token is invalid or has expired; log in again"
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    """A fresh access token and refresh token, and the session they belong to."""
+    """A fresh access token and refresh token, and the user they sign in."""
 
     token: str
     refresh_token: str
-    session_id: int
     user_id: int
 
 
@@ -83,7 +82,6 @@ class Sessions:
         return Issued(
             token=self.tokens.issue(user_id, session_id=session_id, now=now),
             refresh_token=refresh_token,
-            session_id=session_id,
             user_id=user_id,
         )
 
