@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import secrets
 import time
-from typing import Any
 
 import redis
 
@@ -53,20 +52,6 @@ async def test_an_answer_expires_after_the_ttl_then_is_read_and_kept_afresh(
     assert lookups(running_cluster, 0, "hit") == hits + 2
 
 
-async def _persisted(
-    client: GraphQLClient, token: str, query: str | None, digest: str
-) -> dict[str, Any]:
-    """An automatic persisted query: by hash, with its document or without."""
-    persisted = {"version": 1, "sha256Hash": digest}
-    body: dict[str, object] = {"extensions": {"persistedQuery": persisted}}
-    if query is not None:
-        body["query"] = query
-    response = await client.http.post(
-        client.url, json=body, headers={"Authorization": f"Bearer {token}"}
-    )
-    return dict(response.json())
-
-
 async def _rate_limits_and_persisted_queries_fail_open(
     public: GraphQLClient, replicas: tuple[GraphQLClient, GraphQLClient], user: LiveUser
 ) -> None:
@@ -82,12 +67,12 @@ async def _rate_limits_and_persisted_queries_fail_open(
     digest = hashlib.sha256(query.encode()).hexdigest()
     first, second = replicas
     answers = [
-        await _persisted(first, user.token, query, digest),
-        await _persisted(first, user.token, None, digest),
+        await first.persisted(user.token, query, digest),
+        await first.persisted(user.token, None, digest),
     ]
-    unknown = await _persisted(second, user.token, None, digest)
+    unknown = await second.persisted(user.token, None, digest)
     assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
-    answers.append(await _persisted(second, user.token, query, digest))
+    answers.append(await second.persisted(user.token, query, digest))
     for answer in answers:
         assert answer.get("errors") is None, answer
         assert answer["data"]["me"]["id"] == user.id

@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import secrets
 import time
-from typing import Any
 
 from tests.cluster.conftest import RunningCluster
 from tests.support.graphql_client import GraphQLClient, LiveUser
@@ -19,28 +18,17 @@ COUNT = "{ events(first: 1) { totalCount } }"
 LOG_IN = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { token } }"
 
 
-async def _apq(client: GraphQLClient, token: str, query: str | None, digest: str) -> dict[str, Any]:
-    persisted = {"version": 1, "sha256Hash": digest}
-    body: dict[str, object] = {"extensions": {"persistedQuery": persisted}}
-    if query is not None:
-        body["query"] = query
-    response = await client.http.post(
-        client.url, json=body, headers={"Authorization": f"Bearer {token}"}
-    )
-    return dict(response.json())
-
-
 async def test_a_persisted_query_registered_on_one_gateway_runs_on_the_other(
     replica_clients: tuple[GraphQLClient, GraphQLClient], user: LiveUser
 ) -> None:
     first, second = replica_clients
     query = f"{{ me {{ id }} }} # {secrets.token_hex(8)}"  # a document no replica has seen
     digest = hashlib.sha256(query.encode()).hexdigest()
-    unknown = await _apq(second, user.token, None, digest)
+    unknown = await second.persisted(user.token, None, digest)
     assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
-    registered = await _apq(first, user.token, query, digest)
+    registered = await first.persisted(user.token, query, digest)
     assert registered["data"]["me"]["id"] == user.id
-    by_hash = await _apq(second, user.token, None, digest)
+    by_hash = await second.persisted(user.token, None, digest)
     assert by_hash.get("errors") is None, by_hash
     assert by_hash["data"]["me"]["id"] == user.id
 
